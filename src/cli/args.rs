@@ -1,0 +1,245 @@
+//! The command line, as clap types. Help texts are not written here: they
+//! come from the Fluent catalogues (see `help.rs`), so both languages share
+//! one definition.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kluis",
+    version,
+    disable_help_subcommand = true,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Folder of the vault.
+    #[arg(long, global = true, env = "KLUIS_VAULT", value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+
+    /// File whose first line is the passphrase.
+    #[arg(long, global = true, env = "KLUIS_PASSPHRASE_FILE", value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Language of messages.
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["nl", "en"])]
+    pub lang: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(InitArgs),
+    #[command(subcommand)]
+    Person(PersonCommand),
+    #[command(subcommand)]
+    Couple(CoupleCommand),
+    End(EndArgs),
+    #[command(subcommand)]
+    Note(NoteCommand),
+    Attach(AttachArgs),
+    List,
+    Show(ShowArgs),
+    #[command(subcommand)]
+    Consent(ConsentCommand),
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[arg(long, value_name = "FILE")]
+    pub recovery_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    Add(PersonAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonAddArgs {
+    #[arg(long, value_name = "NUMBER")]
+    pub registration: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoupleCommand {
+    Add(CoupleAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CoupleAddArgs {
+    #[arg(long, value_name = "NUMBER")]
+    pub registration: String,
+    #[arg(long, value_name = "DOSSIER")]
+    pub partner_a: String,
+    #[arg(long, value_name = "DOSSIER")]
+    pub partner_b: String,
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EndArgs {
+    #[arg(value_name = "DOSSIER")]
+    pub dossier: String,
+    #[arg(long, value_name = "DATE")]
+    pub date: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoteCommand {
+    Add(NoteAddArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NoteKindArg {
+    Intake,
+    Session,
+    Report,
+    Working,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteAddArgs {
+    #[arg(value_name = "DOSSIER")]
+    pub dossier: String,
+    #[arg(long, value_enum)]
+    pub kind: NoteKindArg,
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    #[arg(value_name = "DOSSIER")]
+    pub dossier: String,
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[arg(value_name = "DOSSIER")]
+    pub dossier: String,
+    #[arg(long, value_name = "N", conflicts_with = "attachment")]
+    pub note: Option<usize>,
+    #[arg(long, value_name = "N")]
+    pub attachment: Option<usize>,
+    #[arg(short, long, value_name = "FILE", requires = "attachment")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsentCommand {
+    Record(ConsentRecordArgs),
+    Withdraw(ConsentWithdrawArgs),
+    List(ConsentListArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataClassArg {
+    Intake,
+    Session,
+    Report,
+    Attachment,
+    Joint,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentRecordArgs {
+    #[arg(long, value_name = "DOSSIER")]
+    pub grantor: String,
+    #[arg(
+        long,
+        value_name = "DOSSIER",
+        required_unless_present = "third_party",
+        conflicts_with = "third_party"
+    )]
+    pub to: Option<String>,
+    #[arg(long, value_name = "NAME", requires = "role")]
+    pub third_party: Option<String>,
+    #[arg(long, value_name = "ROLE", requires = "third_party")]
+    pub role: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub form: PathBuf,
+    #[arg(long)]
+    pub after_end: bool,
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub purpose: String,
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub classes: Vec<DataClassArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentWithdrawArgs {
+    #[arg(value_name = "CONSENT")]
+    pub consent: String,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "not_in_writing",
+        conflicts_with = "not_in_writing"
+    )]
+    pub letter: Option<PathBuf>,
+    #[arg(long)]
+    pub not_in_writing: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentListArgs {
+    #[arg(value_name = "DOSSIER")]
+    pub dossier: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(
+        long = "for",
+        value_name = "DOSSIER",
+        required_unless_present = "third_party",
+        conflicts_with = "third_party"
+    )]
+    pub for_person: Option<String>,
+    #[arg(long, value_name = "NAME", requires_all = ["role", "about_dossiers"])]
+    pub third_party: Option<String>,
+    #[arg(long, value_name = "ROLE", requires = "third_party")]
+    pub role: Option<String>,
+    #[arg(long = "about", value_name = "DOSSIER")]
+    pub about_dossiers: Vec<String>,
+    #[arg(long, value_name = "KEY", required_unless_present_any = ["recipient_file", "passphrase", "dry_run"])]
+    pub recipient: Option<String>,
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["recipient", "passphrase"])]
+    pub recipient_file: Option<PathBuf>,
+    #[arg(long, conflicts_with = "recipient")]
+    pub passphrase: bool,
+    #[arg(short, long, value_name = "FILE", required_unless_present = "dry_run")]
+    pub output: Option<PathBuf>,
+    #[arg(short, long)]
+    pub armor: bool,
+    #[arg(short, long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub dry_run: bool,
+}

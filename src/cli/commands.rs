@@ -1,0 +1,673 @@
+//! One function per subcommand: parse the arguments into library calls and
+//! print the result. No business rules live here.
+
+use std::fs::{self, File};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use age::secrecy::ExposeSecret;
+
+use kluis::consent::{self, time, AttestedConsent, ConsentBook, ConsentState, WithdrawalMethod};
+use kluis::error::{Error, IoAction, Result};
+use kluis::export::{self, texts, ExportRecipient, ExportRequest};
+use kluis::fl;
+use kluis::format::{DataClassRecord, NoteBody, NoteKind, RecipientRecord};
+use kluis::model::{text, Access, Attachment, Details, NewPerson, Vault};
+use kluis::store::fsutil::AtomicFile;
+
+use super::args::*;
+use super::input;
+
+/// Global settings every command needs.
+pub struct Context {
+    pub vault: PathBuf,
+    pub passphrase_file: Option<PathBuf>,
+}
+
+impl Context {
+    fn open(&self, access: Access) -> Result<Vault> {
+        if !self.vault.join(kluis::store::HEADER_FILE).exists() {
+            return Err(Error::VaultNotFound {
+                path: self.vault.clone(),
+            });
+        }
+        let passphrase = input::passphrase(self.passphrase_file.as_deref(), false)?;
+        Vault::open(&self.vault, passphrase, access)
+    }
+}
+
+/// Returns the default vault folder: `kluis` in the user's data folder.
+pub fn default_vault() -> PathBuf {
+    directories::BaseDirs::new()
+        .map(|dirs| dirs.data_dir().join("kluis"))
+        .unwrap_or_else(|| PathBuf::from("kluis-vault"))
+}
+
+pub fn run(context: &Context, command: Command) -> Result<()> {
+    match command {
+        Command::Init(args) => init(context, args),
+        Command::Person(PersonCommand::Add(args)) => person_add(context, args),
+        Command::Couple(CoupleCommand::Add(args)) => couple_add(context, args),
+        Command::End(args) => end(context, args),
+        Command::Note(NoteCommand::Add(args)) => note_add(context, args),
+        Command::Attach(args) => attach(context, args),
+        Command::List => list(context),
+        Command::Show(args) => show(context, args),
+        Command::Consent(ConsentCommand::Record(args)) => consent_record(context, args),
+        Command::Consent(ConsentCommand::Withdraw(args)) => consent_withdraw(context, args),
+        Command::Consent(ConsentCommand::List(args)) => consent_list(context, args),
+        Command::Export(args) => export(context, args),
+    }
+}
+
+fn init(context: &Context, args: InitArgs) -> Result<()> {
+    if let Some(path) = &args.recovery_key_file {
+        if path.exists() {
+            return Err(Error::OutputExists { path: path.clone() });
+        }
+    }
+    let passphrase = input::passphrase(context.passphrase_file.as_deref(), true)?;
+    let (vault, recovery) = Vault::init(&context.vault, passphrase)?;
+    let secret = recovery.secret();
+    match &args.recovery_key_file {
+        Some(path) => {
+            let mut file = new_private_file(path)?;
+            file.file()
+                .write_all(format!("{}\n", secret.expose_secret()).as_bytes())
+                .map_err(|err| Error::io(IoAction::Writing, path, err))?;
+            file.commit(path, false)?;
+            eprintln!(
+                "{}",
+                fl!("init-recovery-saved", path = path.display().to_string())
+            );
+        }
+        None => {
+            eprintln!("{}", fl!("init-recovery-shown"));
+            println!("{}", secret.expose_secret());
+        }
+    }
+    eprintln!("{}", fl!("init-done", path = vault.path().display().to_string()));
+    Ok(())
+}
+
+fn person_add(context: &Context, args: PersonAddArgs) -> Result<()> {
+    let start = time::parse_date(&args.start)?;
+    let mut vault = context.open(Access::Write)?;
+    vault.add_person(NewPerson {
+        registration: args.registration.trim().to_string(),
+        name: args.name,
+        email: args.email,
+        phone: args.phone,
+        address: args.address,
+        start,
+    })?;
+    eprintln!("{}", fl!("person-added", registration = args.registration));
+    Ok(())
+}
+
+fn couple_add(context: &Context, args: CoupleAddArgs) -> Result<()> {
+    let start = time::parse_date(&args.start)?;
+    let mut vault = context.open(Access::Write)?;
+    let a = person_id(&vault, &args.partner_a)?;
+    let b = person_id(&vault, &args.partner_b)?;
+    vault.add_couple(args.registration.trim().to_string(), a, b, start)?;
+    eprintln!(
+        "{}",
+        fl!(
+            "couple-added",
+            registration = args.registration,
+            a = args.partner_a,
+            b = args.partner_b
+        )
+    );
+    Ok(())
+}
+
+fn person_id(vault: &Vault, reference: &str) -> Result<kluis::ids::DossierId> {
+    let dossier = vault.find(reference)?;
+    if dossier.is_couple() {
+        return Err(Error::NotAPerson {
+            reference: reference.to_string(),
+        });
+    }
+    Ok(dossier.id)
+}
+
+fn end(context: &Context, args: EndArgs) -> Result<()> {
+    let date = time::parse_date(&args.date)?;
+    let mut vault = context.open(Access::Write)?;
+    let id = vault.find(&args.dossier)?.id;
+    vault.end_counselling(id, date)?;
+    eprintln!(
+        "{}",
+        fl!(
+            "counselling-ended",
+            registration = args.dossier,
+            date = date.to_string()
+        )
+    );
+    Ok(())
+}
+
+fn note_add(context: &Context, args: NoteAddArgs) -> Result<()> {
+    let date = match &args.date {
+        Some(date) => time::parse_date(date)?,
+        None => time::today(),
+    };
+    let kind = match args.kind {
+        NoteKindArg::Intake => NoteKind::Intake,
+        NoteKindArg::Session => NoteKind::Session,
+        NoteKindArg::Report => NoteKind::Report,
+        NoteKindArg::Working => NoteKind::WorkingNote,
+    };
+    // Check the dossier exists before the counsellor types a whole note.
+    let mut vault = context.open(Access::Write)?;
+    let dossier = vault.find(&args.dossier)?;
+    let (id, is_couple) = (dossier.id, dossier.is_couple());
+    let note = input::note_text(args.file.as_deref())?;
+    let body = if is_couple && kind != NoteKind::WorkingNote {
+        text::joint_paragraphs(&note)?
+    } else {
+        NoteBody::Text(note.to_string())
+    };
+    vault.add_note(id, kind, date, body)?;
+    eprintln!(
+        "{}",
+        fl!(
+            "note-added",
+            kind = texts::note_kind(kind),
+            registration = args.dossier
+        )
+    );
+    Ok(())
+}
+
+fn attach(context: &Context, args: AttachArgs) -> Result<()> {
+    let mut vault = context.open(Access::Write)?;
+    let id = vault.find(&args.dossier)?.id;
+    let attachment = open_attachment(&args.file, args.label)?;
+    vault.add_attachment(id, attachment)?;
+    eprintln!("{}", fl!("attachment-added", registration = args.dossier));
+    Ok(())
+}
+
+fn open_attachment(path: &Path, label: Option<String>) -> Result<Attachment<File>> {
+    let file = File::open(path).map_err(|err| Error::io(IoAction::Reading, path, err))?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "bijlage".into());
+    Ok(Attachment {
+        label: label.unwrap_or_else(|| file_name.clone()),
+        media_type: input::media_type(&file_name).to_string(),
+        file_name,
+        content: file,
+    })
+}
+
+fn list(context: &Context) -> Result<()> {
+    let vault = context.open(Access::Read)?;
+    let summaries = vault.summaries();
+    if summaries.is_empty() {
+        eprintln!("{}", fl!("list-empty"));
+        return Ok(());
+    }
+    for summary in summaries {
+        let end = summary
+            .details
+            .end()
+            .map(str::to_string)
+            .unwrap_or_else(|| "-".into());
+        match &summary.details {
+            Details::Person(person) => println!(
+                "{}",
+                fl!(
+                    "list-person",
+                    registration = person.registration.clone(),
+                    name = person.name.clone(),
+                    start = person.start.clone(),
+                    end = end,
+                    notes = summary.notes,
+                    working = summary.working_notes,
+                    attachments = summary.attachments,
+                    consents = summary.consents
+                )
+            ),
+            Details::Couple(couple) => println!(
+                "{}",
+                fl!(
+                    "list-couple",
+                    registration = couple.registration.clone(),
+                    partners = summary.partners.join(" + "),
+                    start = couple.start.clone(),
+                    end = end,
+                    notes = summary.notes,
+                    working = summary.working_notes
+                )
+            ),
+        }
+    }
+    Ok(())
+}
+
+fn show(context: &Context, args: ShowArgs) -> Result<()> {
+    let vault = context.open(Access::Read)?;
+    let dossier = vault.find(&args.dossier)?;
+    if let Some(number) = args.note {
+        let notes = vault.notes(dossier)?;
+        let note = notes
+            .iter()
+            .find(|note| note.number == number)
+            .ok_or_else(|| Error::ItemNotFound {
+                reference: format!("{} {number}", fl!("word-note")),
+            })?;
+        println!("# {} — {}", texts::note_kind(note.record.kind), note.record.date);
+        println!();
+        match &note.record.body {
+            NoteBody::Text(body) => println!("{}", body.trim_end()),
+            NoteBody::Paragraphs(paragraphs) => {
+                for paragraph in paragraphs {
+                    println!("{} {}\n", text::tag(paragraph.about), paragraph.text);
+                }
+            }
+        }
+        return Ok(());
+    }
+    if let Some(number) = args.attachment {
+        let attachments = vault.attachments(dossier)?;
+        let attachment =
+            attachments
+                .iter()
+                .find(|a| a.number == number)
+                .ok_or_else(|| Error::ItemNotFound {
+                    reference: format!("{} {number}", fl!("word-attachment")),
+                })?;
+        let mut content = vault.attachment_content(dossier, attachment)?;
+        return match args.output.as_deref() {
+            Some(path) if path != Path::new("-") => {
+                let mut file = new_private_file(path)?;
+                io::copy(&mut content, file.file()).map_err(|err| stream_error(err, path))?;
+                file.commit(path, false)
+            }
+            _ => {
+                let is_text = attachment.record.media_type.starts_with("text/");
+                if io::stdout().is_terminal() && !is_text {
+                    return Err(Error::BinaryToTerminal);
+                }
+                let mut stdout = io::stdout().lock();
+                io::copy(&mut content, &mut stdout).map_err(|err| stream_error(err, Path::new("-")))?;
+                stdout
+                    .flush()
+                    .map_err(|err| Error::io(IoAction::Writing, "-", err))
+            }
+        };
+    }
+    show_overview(&vault, dossier)
+}
+
+fn show_overview(vault: &Vault, dossier: &kluis::model::Dossier) -> Result<()> {
+    match &dossier.details {
+        Details::Person(person) => {
+            println!(
+                "{}",
+                fl!(
+                    "show-person",
+                    name = person.name.clone(),
+                    registration = person.registration.clone()
+                )
+            );
+            for (label, value) in [
+                (fl!("field-email"), person.email.clone()),
+                (fl!("field-phone"), person.phone.clone()),
+                (fl!("field-address"), person.address.clone()),
+                (fl!("field-start"), Some(person.start.clone())),
+                (fl!("field-end"), person.end.clone()),
+            ] {
+                if let Some(value) = value {
+                    println!("  {label}: {value}");
+                }
+            }
+            for couple in vault.couples_of(dossier.id) {
+                println!("  {}: {}", fl!("field-couple"), couple.details.registration());
+            }
+        }
+        Details::Couple(couple) => {
+            let a = texts::person(vault, couple.partner_a);
+            let b = texts::person(vault, couple.partner_b);
+            println!(
+                "{}",
+                fl!("show-couple", registration = couple.registration.clone())
+            );
+            println!("  {}: {a}", fl!("field-partner-a"));
+            println!("  {}: {b}", fl!("field-partner-b"));
+            println!("  {}: {}", fl!("field-start"), couple.start);
+            if let Some(end) = &couple.end {
+                println!("  {}: {end}", fl!("field-end"));
+            }
+        }
+    }
+    let notes = vault.notes(dossier)?;
+    println!();
+    println!("{}", fl!("show-notes", count = notes.len()));
+    for note in &notes {
+        println!(
+            "  {:>3}. {} {} ",
+            note.number,
+            note.record.date,
+            texts::note_kind(note.record.kind)
+        );
+    }
+    let attachments = vault.attachments(dossier)?;
+    println!("{}", fl!("show-attachments", count = attachments.len()));
+    for attachment in &attachments {
+        println!(
+            "  {:>3}. {} ({}, {} B)",
+            attachment.number, attachment.record.label, attachment.record.file_name, attachment.record.size
+        );
+    }
+    Ok(())
+}
+
+fn stream_error(err: io::Error, path: &Path) -> Error {
+    if err.kind() == io::ErrorKind::InvalidData {
+        Error::Damaged(kluis::error::Damage::Modified {
+            file: path.display().to_string(),
+        })
+    } else {
+        Error::io(IoAction::Writing, path, err)
+    }
+}
+
+/// Starts a new file at `path` (0600) that appears only when committed and
+/// never replaces an existing file.
+fn new_private_file(path: &Path) -> Result<AtomicFile> {
+    if path.exists() {
+        return Err(Error::OutputExists {
+            path: path.to_path_buf(),
+        });
+    }
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    AtomicFile::new_in(&folder)
+}
+
+fn classes(args: &[DataClassArg]) -> Vec<DataClassRecord> {
+    if args.is_empty() {
+        return consent::ALL_CLASSES.to_vec();
+    }
+    let mut classes: Vec<DataClassRecord> = args
+        .iter()
+        .map(|class| match class {
+            DataClassArg::Intake => DataClassRecord::Intake,
+            DataClassArg::Session => DataClassRecord::Session,
+            DataClassArg::Report => DataClassRecord::Report,
+            DataClassArg::Attachment => DataClassRecord::Attachment,
+            DataClassArg::Joint => DataClassRecord::Joint,
+        })
+        .collect();
+    classes.sort();
+    classes.dedup();
+    classes
+}
+
+fn consent_record(context: &Context, args: ConsentRecordArgs) -> Result<()> {
+    let valid_from = match &args.from {
+        Some(date) => time::parse_date(date)?,
+        None => time::today(),
+    };
+    let valid_until = args.until.as_deref().map(time::parse_date).transpose()?;
+    let mut vault = context.open(Access::Write)?;
+    let grantor = person_id(&vault, &args.grantor)?;
+    let recipient = match (&args.to, &args.third_party, &args.role) {
+        (Some(to), _, _) => RecipientRecord::Person(person_id(&vault, to)?),
+        (None, Some(name), Some(role)) => RecipientRecord::ThirdParty {
+            name: name.trim().to_string(),
+            role: role.trim().to_string(),
+        },
+        _ => unreachable!("clap requires --to or --third-party with --role"),
+    };
+    let form = open_attachment(&args.form, Some(fl!("label-consent-form")))?;
+    let id = consent::record_attested(
+        &mut vault,
+        AttestedConsent {
+            grantor,
+            recipient,
+            classes: classes(&args.classes),
+            after_end: args.after_end,
+            valid_from,
+            valid_until,
+            purpose: args.purpose,
+            form,
+        },
+    )?;
+    eprintln!(
+        "{}",
+        fl!("consent-recorded", consent = id.short(), grantor = args.grantor)
+    );
+    Ok(())
+}
+
+fn consent_withdraw(context: &Context, args: ConsentWithdrawArgs) -> Result<()> {
+    let mut vault = context.open(Access::Write)?;
+    let book = ConsentBook::load(&vault)?;
+    let id = book.find(&args.consent)?.payload.id;
+    let method = match &args.letter {
+        Some(path) => WithdrawalMethod::Letter(open_attachment(path, Some(fl!("label-withdrawal-letter")))?),
+        None => WithdrawalMethod::NotInWriting,
+    };
+    consent::withdraw(&mut vault, id, method)?;
+    if args.not_in_writing {
+        eprintln!("{}", fl!("consent-suspended", consent = id.short()));
+    } else {
+        eprintln!("{}", fl!("consent-withdrawn", consent = id.short()));
+    }
+    Ok(())
+}
+
+fn consent_list(context: &Context, args: ConsentListArgs) -> Result<()> {
+    let vault = context.open(Access::Read)?;
+    let book = ConsentBook::load(&vault)?;
+    let filter = args
+        .dossier
+        .as_deref()
+        .map(|reference| vault.find(reference))
+        .transpose()?;
+    let now = jiff::Timestamp::now();
+    let mut shown = 0;
+    for status in &book.consents {
+        let payload = &status.payload;
+        if let Some(filter) = filter {
+            let involved = payload.grantor == filter.id
+                || payload.couple == Some(filter.id)
+                || payload.recipient == RecipientRecord::Person(filter.id);
+            if !involved {
+                continue;
+            }
+        }
+        shown += 1;
+        let recipient = match &payload.recipient {
+            RecipientRecord::Person(id) => texts::person(&vault, *id),
+            RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
+        };
+        let state = match book.state(status, now) {
+            ConsentState::Active => fl!("state-active"),
+            ConsentState::Withdrawn => fl!("state-withdrawn"),
+            ConsentState::Suspended => fl!("state-suspended"),
+            ConsentState::Expired => fl!("state-expired"),
+            ConsentState::NotYetValid => fl!("state-not-yet-valid"),
+            ConsentState::EndedNotAfterEnd => fl!("state-ended"),
+        };
+        let from =
+            time::date_of(jiff::Timestamp::from_second(payload.valid_from).unwrap_or_default()).to_string();
+        let until = payload
+            .valid_until
+            .and_then(|until| jiff::Timestamp::from_second(until).ok())
+            .and_then(|until| time::date_of(until).yesterday().ok())
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| fl!("word-open-ended"));
+        println!(
+            "{}",
+            fl!(
+                "consent-line",
+                consent = payload.id.short(),
+                grantor = texts::person(&vault, payload.grantor),
+                recipient = recipient,
+                state = state,
+                from = from,
+                until = until,
+                after_end = if payload.after_end {
+                    fl!("word-yes")
+                } else {
+                    fl!("word-no")
+                },
+                purpose = payload.purpose.clone()
+            )
+        );
+    }
+    if shown == 0 {
+        eprintln!("{}", fl!("consent-none"));
+    }
+    Ok(())
+}
+
+fn export(context: &Context, args: ExportArgs) -> Result<()> {
+    if let Some(output) = &args.output {
+        if output != Path::new("-") && output.exists() {
+            return Err(Error::OutputExists { path: output.clone() });
+        }
+    }
+    let recipient_key = match (&args.recipient, &args.recipient_file, args.passphrase) {
+        (Some(text), _, _) => Some((ExportRecipient::parse(text)?, None)),
+        (None, Some(path), _) => {
+            let contents = fs::read(path).map_err(|err| Error::io(IoAction::Reading, path, err))?;
+            let contents = String::from_utf8(contents).map_err(|_| Error::NotUtf8 {
+                what: path.display().to_string(),
+            })?;
+            Some((ExportRecipient::parse_file(&contents)?, None))
+        }
+        (None, None, true) => {
+            let (recipient, passphrase) = ExportRecipient::generate_passphrase();
+            Some((recipient, Some(passphrase)))
+        }
+        _ => None,
+    };
+
+    let mut vault = context.open(Access::Write)?;
+    let book = ConsentBook::load(&vault)?;
+    let recipient = match (&args.for_person, &args.third_party, &args.role) {
+        (Some(person), _, _) => RecipientRecord::Person(person_id(&vault, person)?),
+        (None, Some(name), Some(role)) => RecipientRecord::ThirdParty {
+            name: name.trim().to_string(),
+            role: role.trim().to_string(),
+        },
+        _ => unreachable!("clap requires --for or --third-party with --role"),
+    };
+    let about = args
+        .about_dossiers
+        .iter()
+        .map(|reference| vault.find(reference).map(|d| d.id))
+        .collect::<Result<Vec<_>>>()?;
+    let plan = export::plan(
+        &vault,
+        &book,
+        ExportRequest {
+            recipient,
+            about,
+            time: jiff::Timestamp::now(),
+        },
+    )?;
+
+    print_plan(&vault, &plan);
+    if args.dry_run {
+        return Ok(());
+    }
+    let (recipient_key, passphrase) = recipient_key.expect("clap requires a recipient unless --dry-run");
+    let output = args.output.expect("clap requires --output unless --dry-run");
+
+    if plan.allowed().next().is_none() {
+        vault.record_disclosure(plan.record(recipient_key.describe(), false))?;
+        return Err(Error::NothingToDisclose);
+    }
+    if !args.yes {
+        if !io::stdin().is_terminal() {
+            return Err(Error::NotConfirmed);
+        }
+        if !input::confirm(&fl!("export-confirm")) {
+            return Err(Error::NotConfirmed);
+        }
+    }
+
+    if output == Path::new("-") {
+        if io::stdout().is_terminal() && !args.armor {
+            return Err(Error::BinaryToTerminal);
+        }
+        vault.record_disclosure(plan.record(recipient_key.describe(), true))?;
+        let stdout = io::stdout().lock();
+        let mut stdout = export::write_archive(&vault, &plan, &recipient_key, stdout, args.armor)?;
+        stdout
+            .flush()
+            .map_err(|err| Error::io(IoAction::Writing, "-", err))?;
+    } else {
+        let mut file = new_private_file(&output)?;
+        let writer = io::BufWriter::new(file.file());
+        let mut writer = export::write_archive(&vault, &plan, &recipient_key, writer, args.armor)?;
+        writer
+            .flush()
+            .map_err(|err| Error::io(IoAction::Writing, &output, err))?;
+        drop(writer);
+        vault.record_disclosure(plan.record(recipient_key.describe(), true))?;
+        file.commit(&output, false)?;
+        eprintln!("{}", fl!("export-written", path = output.display().to_string()));
+    }
+    if let Some(passphrase) = passphrase {
+        eprintln!("{}", fl!("export-passphrase"));
+        eprintln!("  {}", passphrase.expose_secret());
+    }
+    let grantors: Vec<String> = plan
+        .allowed()
+        .flat_map(|item| item.decision.consents_used.iter())
+        .filter_map(|token| book.consents.iter().find(|c| c.payload.id == *token))
+        .map(|status| texts::person(&vault, status.payload.grantor))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !grantors.is_empty() {
+        eprintln!("{}", fl!("export-inform", names = grantors.join(", ")));
+    }
+    Ok(())
+}
+
+fn print_plan(vault: &Vault, plan: &export::ExportPlan) {
+    let recipient = match &plan.request.recipient {
+        RecipientRecord::Person(id) => texts::person(vault, *id),
+        RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
+    };
+    eprintln!("{}", fl!("plan-title", recipient = recipient));
+    let allowed: Vec<_> = plan.allowed().collect();
+    eprintln!("{}", fl!("plan-allowed", count = allowed.len()));
+    for item in allowed {
+        eprintln!("  + {} [{}]", texts::item(item), item.decision.rule.code());
+    }
+    let withheld: Vec<_> = plan.withheld().collect();
+    eprintln!("{}", fl!("plan-withheld", count = withheld.len()));
+    for item in &withheld {
+        eprintln!(
+            "  - {} [{}: {}]",
+            texts::item(item),
+            item.decision.rule.code(),
+            texts::reason(vault, &item.decision)
+        );
+    }
+    for (person, rule) in plan.missing_consents() {
+        eprintln!(
+            "{}",
+            fl!(
+                "plan-missing",
+                person = texts::person(vault, person),
+                rule = rule.code()
+            )
+        );
+    }
+}

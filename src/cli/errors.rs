@@ -1,0 +1,252 @@
+//! Turning library errors into one localized message, one hint, and an exit
+//! code from the documented table (README, "Exit status").
+
+use kluis::consent::token::TokenError;
+use kluis::error::{Damage, Error, IoAction, WeakPassphrase};
+use kluis::fl;
+
+/// The exit codes of `kluis`, as documented.
+pub mod code {
+    pub const OK: u8 = 0;
+    pub const INTERNAL: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const LOCKED_OUT: u8 = 3;
+    pub const NOT_FOUND: u8 = 4;
+    pub const DAMAGED: u8 = 5;
+    pub const CONSENT: u8 = 6;
+    pub const REFUSED: u8 = 7;
+    pub const BUSY: u8 = 8;
+    pub const IO: u8 = 9;
+    pub const INVALID_INPUT: u8 = 10;
+}
+
+/// A message for the person at the terminal.
+pub struct Report {
+    pub code: u8,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+fn report(code: u8, message: String, hint: Option<String>) -> Report {
+    Report { code, message, hint }
+}
+
+fn action(action: IoAction) -> String {
+    match action {
+        IoAction::Reading => fl!("io-reading"),
+        IoAction::Writing => fl!("io-writing"),
+        IoAction::Creating => fl!("io-creating"),
+        IoAction::Locking => fl!("io-locking"),
+        _ => fl!("io-writing"),
+    }
+}
+
+/// Describes `err` in the user's language.
+pub fn describe(err: &Error) -> Report {
+    match err {
+        Error::VaultNotFound { path } => report(
+            code::NOT_FOUND,
+            fl!("error-vault-not-found", path = path.display().to_string()),
+            Some(fl!("hint-vault-not-found")),
+        ),
+        Error::VaultExists { path } => report(
+            code::REFUSED,
+            fl!("error-vault-exists", path = path.display().to_string()),
+            Some(fl!("hint-vault-exists")),
+        ),
+        Error::UnsupportedVersion { found } => report(
+            code::DAMAGED,
+            fl!("error-unsupported-version", version = found),
+            Some(fl!("hint-unsupported-version")),
+        ),
+        Error::WrongPassphrase => report(
+            code::LOCKED_OUT,
+            fl!("error-wrong-passphrase"),
+            Some(fl!("hint-wrong-passphrase")),
+        ),
+        Error::WeakPassphrase(rule) => {
+            let rule = match rule {
+                WeakPassphrase::TooShort => fl!("weak-too-short", min = kluis::keys::MIN_PASSPHRASE_CHARS),
+                WeakPassphrase::TooRepetitive => {
+                    fl!("weak-too-repetitive", min = kluis::keys::MIN_DISTINCT_CHARS)
+                }
+            };
+            report(
+                code::INVALID_INPUT,
+                fl!("error-weak-passphrase", rule = rule),
+                Some(fl!("hint-weak-passphrase")),
+            )
+        }
+        Error::PassphraseMismatch => report(code::INVALID_INPUT, fl!("error-passphrase-mismatch"), None),
+        Error::NoPassphrase => report(
+            code::LOCKED_OUT,
+            fl!("error-no-passphrase"),
+            Some(fl!("hint-no-passphrase")),
+        ),
+        Error::Locked => report(code::BUSY, fl!("error-locked"), Some(fl!("hint-locked"))),
+        Error::DossierNotFound { reference } => report(
+            code::NOT_FOUND,
+            fl!("error-dossier-not-found", reference = reference.clone()),
+            Some(fl!("hint-dossier-not-found")),
+        ),
+        Error::RegistrationTaken { registration } => report(
+            code::INVALID_INPUT,
+            fl!("error-registration-taken", registration = registration.clone()),
+            Some(fl!("hint-registration-taken")),
+        ),
+        Error::NotAPerson { reference } => report(
+            code::INVALID_INPUT,
+            fl!("error-not-a-person", reference = reference.clone()),
+            None,
+        ),
+        Error::NotACouple { reference } => report(
+            code::INVALID_INPUT,
+            fl!("error-not-a-couple", reference = reference.clone()),
+            None,
+        ),
+        Error::NotPartners { reference } => report(
+            code::INVALID_INPUT,
+            fl!("error-not-partners", reference = reference.clone()),
+            Some(fl!("hint-not-partners")),
+        ),
+        Error::ItemNotFound { reference } => report(
+            code::NOT_FOUND,
+            fl!("error-item-not-found", reference = reference.clone()),
+            Some(fl!("hint-item-not-found")),
+        ),
+        Error::ConsentNotFound { reference } => report(
+            code::NOT_FOUND,
+            fl!("error-consent-not-found", reference = reference.clone()),
+            Some(fl!("hint-consent-not-found")),
+        ),
+        Error::AlreadyWithdrawn { reference } => report(
+            code::INVALID_INPUT,
+            fl!("error-already-withdrawn", reference = reference.clone()),
+            None,
+        ),
+        Error::InvalidToken { token, reason } => report(
+            code::CONSENT,
+            fl!(
+                "error-invalid-token",
+                token = token.clone(),
+                reason = token_reason(reason)
+            ),
+            Some(fl!("hint-invalid-token")),
+        ),
+        Error::Damaged(damage) => report(
+            code::DAMAGED,
+            fl!("error-damaged", what = damage_text(damage)),
+            Some(fl!("hint-damaged")),
+        ),
+        Error::NothingToDisclose => report(
+            code::CONSENT,
+            fl!("error-nothing-to-disclose"),
+            Some(fl!("hint-nothing-to-disclose")),
+        ),
+        Error::OutputExists { path } => report(
+            code::REFUSED,
+            fl!("error-output-exists", path = path.display().to_string()),
+            Some(fl!("hint-output-exists")),
+        ),
+        Error::NotConfirmed => report(
+            code::REFUSED,
+            fl!("error-not-confirmed"),
+            Some(fl!("hint-not-confirmed")),
+        ),
+        Error::BinaryToTerminal => report(
+            code::REFUSED,
+            fl!("error-binary-to-terminal"),
+            Some(fl!("hint-binary-to-terminal")),
+        ),
+        Error::NotUtf8 { what } => report(
+            code::INVALID_INPUT,
+            fl!("error-not-utf8", what = what.clone()),
+            Some(fl!("hint-not-utf8")),
+        ),
+        Error::InvalidDate { value } => report(
+            code::INVALID_INPUT,
+            fl!("error-invalid-date", value = value.clone()),
+            Some(fl!("hint-invalid-date")),
+        ),
+        Error::EndBeforeStart { start, end } => report(
+            code::INVALID_INPUT,
+            fl!("error-end-before-start", start = start.clone(), end = end.clone()),
+            None,
+        ),
+        Error::InvalidRecipient { value } => report(
+            code::INVALID_INPUT,
+            fl!("error-invalid-recipient", value = value.clone()),
+            Some(fl!("hint-invalid-recipient")),
+        ),
+        Error::UntaggedParagraph { paragraph } => report(
+            code::INVALID_INPUT,
+            fl!("error-untagged-paragraph", paragraph = paragraph),
+            Some(fl!("hint-untagged-paragraph")),
+        ),
+        Error::EmptyNote => report(code::INVALID_INPUT, fl!("error-empty-note"), None),
+        Error::SamePartner => report(code::INVALID_INPUT, fl!("error-same-partner"), None),
+        Error::EditorFailed { editor } => report(
+            code::INVALID_INPUT,
+            fl!("error-editor-failed", editor = editor.clone()),
+            Some(fl!("hint-editor-failed")),
+        ),
+        Error::NoPrivateTempFolder => report(
+            code::REFUSED,
+            fl!("error-no-private-temp"),
+            Some(fl!("hint-no-private-temp")),
+        ),
+        Error::DiskFull { action: what, path } => report(
+            code::IO,
+            fl!(
+                "error-disk-full",
+                action = action(*what),
+                path = path.display().to_string()
+            ),
+            Some(fl!("hint-disk-full")),
+        ),
+        Error::Io {
+            action: what,
+            path,
+            source,
+        } => report(
+            code::IO,
+            fl!(
+                "error-io",
+                action = action(*what),
+                path = path.display().to_string(),
+                reason = source.to_string()
+            ),
+            None,
+        ),
+        other => report(
+            code::INTERNAL,
+            fl!("error-internal", reason = other.to_string()),
+            None,
+        ),
+    }
+}
+
+fn damage_text(damage: &Damage) -> String {
+    match damage {
+        Damage::Unreadable { file, reason } => {
+            fl!("damage-unreadable", file = file.clone(), reason = reason.clone())
+        }
+        Damage::Modified { file } => fl!("damage-modified", file = file.clone()),
+        Damage::Missing { file } => fl!("damage-missing", file = file.clone()),
+        Damage::Journal { seq, reason } => fl!("damage-journal", seq = seq, reason = reason.clone()),
+        Damage::ForeignIdentity => fl!("damage-foreign-identity"),
+        other => other.to_string(),
+    }
+}
+
+fn token_reason(reason: &TokenError) -> String {
+    match reason {
+        TokenError::Malformed(_) => fl!("token-malformed"),
+        TokenError::BadSignature => fl!("token-bad-signature"),
+        TokenError::UnknownSigner => fl!("token-unknown-signer"),
+        TokenError::OtherVault => fl!("token-other-vault"),
+        TokenError::UnsupportedVersion(version) => fl!("token-unsupported-version", version = version),
+        TokenError::Inconsistent(what) => fl!("token-inconsistent", what = what.to_string()),
+        other => other.to_string(),
+    }
+}

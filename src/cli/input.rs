@@ -1,0 +1,173 @@
+//! Reading what the counsellor gives kluis: passphrases, note text, files.
+//! Terminal safety lives here: prompts without echo, editor files only in
+//! memory-backed folders, no binary output to a terminal.
+
+use std::fs;
+use std::io::{self, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use kluis::error::{Error, IoAction, Result};
+use kluis::fl;
+
+/// Environment variable that may carry the passphrase, for scripts.
+pub const PASSPHRASE_VAR: &str = "KLUIS_PASSPHRASE";
+
+/// Gets the vault passphrase: from `KLUIS_PASSPHRASE`, from the first line
+/// of the passphrase file, or from a prompt without echo. With `confirm`,
+/// a prompt asks twice.
+pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString> {
+    if let Ok(value) = std::env::var(PASSPHRASE_VAR) {
+        if !value.is_empty() {
+            return Ok(SecretString::from(value));
+        }
+    }
+    if let Some(path) = file {
+        let contents = Zeroizing::new(fs::read(path).map_err(|err| Error::io(IoAction::Reading, path, err))?);
+        let text = std::str::from_utf8(&contents).map_err(|_| Error::NotUtf8 {
+            what: path.display().to_string(),
+        })?;
+        let line = text.lines().next().unwrap_or("");
+        return Ok(SecretString::from(line.to_string()));
+    }
+    if !io::stdin().is_terminal() && !io::stderr().is_terminal() {
+        return Err(Error::NoPassphrase);
+    }
+    let first = prompt(&fl!("prompt-passphrase"))?;
+    if confirm {
+        let second = prompt(&fl!("prompt-passphrase-again"))?;
+        if first.expose_secret() != second.expose_secret() {
+            return Err(Error::PassphraseMismatch);
+        }
+    }
+    Ok(first)
+}
+
+fn prompt(text: &str) -> Result<SecretString> {
+    rpassword::prompt_password(format!("{text} "))
+        .map(SecretString::from)
+        .map_err(|_| Error::NoPassphrase)
+}
+
+/// Asks a yes/no question on the terminal; anything but yes is no.
+pub fn confirm(question: &str) -> bool {
+    eprint!("{question} ");
+    let mut answer = String::new();
+    if io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    let answer = answer.trim().to_lowercase();
+    let yes = fl!("answer-yes");
+    answer == yes || answer == yes.chars().take(1).collect::<String>() || answer == "y" || answer == "yes"
+}
+
+/// Reads note text from a file, `-` for standard input, or, without a file,
+/// from standard input when it is not a terminal, or else the editor.
+pub fn note_text(file: Option<&Path>) -> Result<Zeroizing<String>> {
+    let bytes = match file {
+        Some(path) if path == Path::new("-") => read_stdin()?,
+        Some(path) => Zeroizing::new(fs::read(path).map_err(|err| Error::io(IoAction::Reading, path, err))?),
+        None if !io::stdin().is_terminal() => read_stdin()?,
+        None => edit()?,
+    };
+    let what = file.map_or_else(|| fl!("input-note"), |path| path.display().to_string());
+    Ok(Zeroizing::new(kluis::model::text::utf8(bytes.to_vec(), &what)?))
+}
+
+fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|err| Error::io(IoAction::Reading, "-", err))?;
+    Ok(bytes)
+}
+
+/// Lets the counsellor write the note in `$VISUAL` or `$EDITOR`. The file
+/// lives in a private folder on a memory-backed file system, is overwritten
+/// with zeros after reading, and removed.
+fn edit() -> Result<Zeroizing<Vec<u8>>> {
+    let folder = private_memory_folder().ok_or(Error::NoPrivateTempFolder)?;
+    let dir = tempfile::Builder::new()
+        .prefix("kluis-")
+        .permissions(private_dir_permissions())
+        .tempdir_in(&folder)
+        .map_err(|err| Error::io(IoAction::Creating, &folder, err))?;
+    let path = dir.path().join("note.md");
+    fs::write(&path, b"").map_err(|err| Error::io(IoAction::Creating, &path, err))?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_string());
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let status = Command::new(program).args(words).arg(&path).status();
+    let result = match status {
+        Ok(status) if status.success() => fs::read(&path)
+            .map(Zeroizing::new)
+            .map_err(|err| Error::io(IoAction::Reading, &path, err)),
+        _ => Err(Error::EditorFailed {
+            editor: program.to_string(),
+        }),
+    };
+    if let Ok(metadata) = fs::metadata(&path) {
+        let _ = fs::write(&path, vec![0u8; metadata.len() as usize]);
+    }
+    drop(dir);
+    result
+}
+
+/// Finds a folder on tmpfs or ramfs, so an editor's file never reaches a
+/// disk: `$XDG_RUNTIME_DIR`, then `/dev/shm`.
+fn private_memory_folder() -> Option<PathBuf> {
+    let mounts = fs::read_to_string("/proc/mounts").ok()?;
+    let candidates = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([PathBuf::from("/dev/shm")]);
+    candidates
+        .into_iter()
+        .find(|candidate| candidate.is_dir() && is_memory_backed(candidate, &mounts))
+}
+
+fn is_memory_backed(path: &Path, mounts: &str) -> bool {
+    let Ok(path) = path.canonicalize() else {
+        return false;
+    };
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let _device = fields.next()?;
+            let mount_point = PathBuf::from(fields.next()?);
+            let fs_type = fields.next()?;
+            path.starts_with(&mount_point)
+                .then(|| (mount_point.components().count(), fs_type.to_string()))
+        })
+        .max_by_key(|(depth, _)| *depth)
+        .is_some_and(|(_, fs_type)| fs_type == "tmpfs" || fs_type == "ramfs")
+}
+
+fn private_dir_permissions() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(0o700)
+}
+
+/// Guesses a media type from a file name's extension.
+pub fn media_type(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    let extension = lower.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("");
+    match extension {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "tif" | "tiff" => "image/tiff",
+        "txt" => "text/plain",
+        "md" => "text/markdown",
+        "eml" => "message/rfc822",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,380 @@
+//! Consents: recording and withdrawing them, and turning the stored tokens
+//! into the facts the pure [`policy`] decides on.
+
+pub mod policy;
+pub mod time;
+pub mod token;
+
+use std::io::Read;
+
+use jiff::Timestamp;
+use serde_bytes::ByteBuf;
+
+use crate::error::{Error, Result};
+use crate::format::{
+    CollectionRecord, ConsentKindRecord, ConsentPayload, DataClassRecord, RecipientRecord, ScopeRecord,
+    WithdrawalPayload, FORMAT_VERSION,
+};
+use crate::ids::{DossierId, TokenId};
+use crate::model::{Attachment, Details, Vault};
+use policy::{Consent, ConsentKind, DataClass, Facts, Person, Recipient, ThirdParty, Withdrawal};
+use token::{Signers, TokenError};
+
+/// A written consent the counsellor records from a signed form.
+pub struct AttestedConsent<R> {
+    pub grantor: DossierId,
+    pub recipient: RecipientRecord,
+    pub classes: Vec<DataClassRecord>,
+    pub after_end: bool,
+    pub valid_from: jiff::civil::Date,
+    /// Last day of validity, inclusive.
+    pub valid_until: Option<jiff::civil::Date>,
+    pub purpose: String,
+    /// The scanned, signed form, stored in the grantor's dossier.
+    pub form: Attachment<R>,
+}
+
+/// How a withdrawal reached the counsellor.
+pub enum WithdrawalMethod<R> {
+    /// A signed letter, whose scan is stored in the grantor's dossier.
+    Letter(Attachment<R>),
+    /// By phone or in person: suspends the consents until confirmed in writing.
+    NotInWriting,
+}
+
+/// A verified consent with what has happened to it since.
+#[derive(Debug, Clone)]
+pub struct ConsentStatus {
+    pub payload: ConsentPayload,
+    pub withdrawals: Vec<(TokenId, bool, Timestamp)>,
+}
+
+/// All verified consents of a vault, ready for the policy.
+pub struct ConsentBook {
+    pub consents: Vec<ConsentStatus>,
+    pub persons: Vec<Person>,
+}
+
+impl ConsentBook {
+    /// Reads and verifies every consent and withdrawal in the vault.
+    ///
+    /// A token that fails verification is an error, not a silent skip: a
+    /// stored token that no longer verifies means the vault was tampered with.
+    pub fn load(vault: &Vault) -> Result<Self> {
+        let signers = Signers {
+            vault: vault.id(),
+            counsellor: vault.verifying_key(),
+            grantor_keys: &[],
+        };
+        let mut consents = Vec::new();
+        for (grantor, id, bytes) in vault.consent_tokens()? {
+            let payload = token::verify_consent(&bytes, &signers).map_err(|err| Error::InvalidToken {
+                token: id.short(),
+                reason: err,
+            })?;
+            if payload.grantor != grantor || payload.id != id {
+                return Err(Error::InvalidToken {
+                    token: id.short(),
+                    reason: TokenError::Inconsistent("stored in the wrong dossier"),
+                });
+            }
+            consents.push(ConsentStatus {
+                payload,
+                withdrawals: Vec::new(),
+            });
+        }
+        for (grantor, id, bytes) in vault.withdrawal_tokens()? {
+            let payload = token::verify_withdrawal(&bytes, &signers).map_err(|err| Error::InvalidToken {
+                token: id.short(),
+                reason: err,
+            })?;
+            if payload.grantor != grantor || payload.id != id {
+                return Err(Error::InvalidToken {
+                    token: id.short(),
+                    reason: TokenError::Inconsistent("stored in the wrong dossier"),
+                });
+            }
+            let in_writing = payload.collection != CollectionRecord::NotInWriting;
+            let time = Timestamp::from_second(payload.issued).unwrap_or(Timestamp::UNIX_EPOCH);
+            for withdrawn in &payload.withdraws {
+                if let Some(status) = consents
+                    .iter_mut()
+                    .find(|c| c.payload.id == *withdrawn && c.payload.grantor == grantor)
+                {
+                    status.withdrawals.push((payload.id, in_writing, time));
+                }
+            }
+        }
+        let persons = vault
+            .dossiers()
+            .iter()
+            .filter_map(|dossier| match &dossier.details {
+                Details::Person(person) => Some(Person {
+                    id: dossier.id,
+                    counselling_end: person
+                        .end
+                        .as_deref()
+                        .and_then(|end| time::parse_date(end).ok())
+                        .map(time::end_of),
+                }),
+                Details::Couple(_) => None,
+            })
+            .collect();
+        Ok(Self { consents, persons })
+    }
+
+    /// Returns the consents in the policy's terms.
+    pub fn policy_consents(&self) -> Vec<Consent> {
+        self.consents.iter().map(to_policy).collect()
+    }
+
+    /// Finds a consent by the start of its identifier (at least 8 hex digits).
+    pub fn find(&self, reference: &str) -> Result<&ConsentStatus> {
+        let lower = reference.trim().to_ascii_lowercase();
+        let mut matches = self
+            .consents
+            .iter()
+            .filter(|c| lower.len() >= 8 && c.payload.id.to_hex().starts_with(&lower));
+        match (matches.next(), matches.next()) {
+            (Some(found), None) => Ok(found),
+            _ => Err(Error::ConsentNotFound {
+                reference: reference.trim().to_string(),
+            }),
+        }
+    }
+
+    /// Runs the policy over `request` with this book's facts.
+    pub fn decide(&self, request: &policy::Request) -> Vec<policy::Decision> {
+        let consents = self.policy_consents();
+        policy::decide(
+            request,
+            &Facts {
+                persons: &self.persons,
+                consents: &consents,
+            },
+        )
+    }
+}
+
+fn to_policy(status: &ConsentStatus) -> Consent {
+    let payload = &status.payload;
+    Consent {
+        id: payload.id,
+        grantor: payload.grantor,
+        recipient: recipient_from_record(&payload.recipient),
+        kind: match payload.kind {
+            ConsentKindRecord::PartnerExchange => ConsentKind::PartnerExchange,
+            ConsentKindRecord::SingleRequest => ConsentKind::SingleRequest,
+            ConsentKindRecord::ThirdParty => ConsentKind::ThirdParty,
+        },
+        dossiers: payload.scope.dossiers.clone(),
+        classes: payload
+            .scope
+            .classes
+            .iter()
+            .map(|class| class_from_record(*class))
+            .collect(),
+        after_end: payload.after_end,
+        valid_from: Timestamp::from_second(payload.valid_from).unwrap_or(Timestamp::MAX),
+        valid_until: payload
+            .valid_until
+            .map(|until| Timestamp::from_second(until).unwrap_or(Timestamp::MIN)),
+        withdrawals: status
+            .withdrawals
+            .iter()
+            .map(|(id, in_writing, time)| Withdrawal {
+                id: *id,
+                in_writing: *in_writing,
+                time: *time,
+            })
+            .collect(),
+    }
+}
+
+/// Converts a stored recipient to the policy's form.
+pub fn recipient_from_record(record: &RecipientRecord) -> Recipient {
+    match record {
+        RecipientRecord::Person(id) => Recipient::Person(*id),
+        RecipientRecord::ThirdParty { name, role } => Recipient::ThirdParty(ThirdParty {
+            name: name.clone(),
+            role: role.clone(),
+        }),
+    }
+}
+
+/// Converts a stored data class to the policy's form.
+pub fn class_from_record(class: DataClassRecord) -> DataClass {
+    match class {
+        DataClassRecord::Intake => DataClass::Intake,
+        DataClassRecord::Session => DataClass::Session,
+        DataClassRecord::Report => DataClass::Report,
+        DataClassRecord::Attachment => DataClass::Attachment,
+        DataClassRecord::Joint => DataClass::Joint,
+    }
+}
+
+/// Every data class, the default scope of a consent.
+pub const ALL_CLASSES: [DataClassRecord; 5] = [
+    DataClassRecord::Intake,
+    DataClassRecord::Session,
+    DataClassRecord::Report,
+    DataClassRecord::Attachment,
+    DataClassRecord::Joint,
+];
+
+/// Records a written consent attested by the counsellor: stores the scanned
+/// form in the grantor's dossier, then a token that carries its hash.
+pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) -> Result<TokenId> {
+    let grantor = vault.dossier(consent.grantor)?;
+    if grantor.is_couple() {
+        return Err(Error::NotAPerson {
+            reference: grantor.details.registration().to_string(),
+        });
+    }
+    let couples: Vec<DossierId> = vault.couples_of(consent.grantor).iter().map(|c| c.id).collect();
+    let (kind, couple) = match &consent.recipient {
+        RecipientRecord::Person(recipient) => {
+            let shared = vault
+                .couples_of(*recipient)
+                .iter()
+                .map(|c| c.id)
+                .find(|id| couples.contains(id));
+            let Some(shared) = shared else {
+                let recipient = vault.dossier(*recipient)?;
+                return Err(Error::NotPartners {
+                    reference: recipient.details.registration().to_string(),
+                });
+            };
+            (ConsentKindRecord::PartnerExchange, Some(shared))
+        }
+        RecipientRecord::ThirdParty { .. } => (ConsentKindRecord::ThirdParty, couples.first().copied()),
+    };
+    let valid_from = time::start_of(consent.valid_from);
+    let valid_until = consent.valid_until.map(time::end_of);
+    if valid_until.is_some_and(|until| until <= valid_from) {
+        return Err(Error::EndBeforeStart {
+            start: consent.valid_from.to_string(),
+            end: consent.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+        });
+    }
+    let mut dossiers = vec![consent.grantor];
+    dossiers.extend(couple);
+
+    let (form, form_sha256) = vault.add_attachment(consent.grantor, consent.form)?;
+    let payload = ConsentPayload {
+        version: FORMAT_VERSION,
+        id: TokenId::random(),
+        vault: vault.id(),
+        kind,
+        grantor: consent.grantor,
+        couple,
+        recipient: consent.recipient,
+        scope: ScopeRecord {
+            dossiers,
+            classes: consent.classes,
+            data_from: None,
+            data_until: None,
+        },
+        after_end: consent.after_end,
+        valid_from: valid_from.as_second(),
+        valid_until: valid_until.map(|until| until.as_second()),
+        purpose: consent.purpose,
+        collection: CollectionRecord::AttestedFromForm {
+            form,
+            form_sha256: ByteBuf::from(form_sha256.to_vec()),
+        },
+        issued: Timestamp::now().as_second(),
+        request: None,
+    };
+    let bytes = token::sign_consent(&payload, vault.signing_key());
+    vault.add_consent_token(payload.grantor, payload.id, &bytes)?;
+    Ok(payload.id)
+}
+
+/// Records a withdrawal of one consent. It takes effect at once for every
+/// later disclosure; one not in writing suspends the consent.
+pub fn withdraw<R: Read>(
+    vault: &mut Vault,
+    consent: TokenId,
+    method: WithdrawalMethod<R>,
+) -> Result<TokenId> {
+    let book = ConsentBook::load(vault)?;
+    let status = book
+        .consents
+        .iter()
+        .find(|c| c.payload.id == consent)
+        .ok_or_else(|| Error::ConsentNotFound {
+            reference: consent.short(),
+        })?;
+    if status.withdrawals.iter().any(|(_, in_writing, _)| *in_writing) {
+        return Err(Error::AlreadyWithdrawn {
+            reference: consent.short(),
+        });
+    }
+    let grantor = status.payload.grantor;
+    let collection = match method {
+        WithdrawalMethod::Letter(letter) => {
+            let (form, sha) = vault.add_attachment(grantor, letter)?;
+            CollectionRecord::AttestedFromForm {
+                form,
+                form_sha256: ByteBuf::from(sha.to_vec()),
+            }
+        }
+        WithdrawalMethod::NotInWriting => CollectionRecord::NotInWriting,
+    };
+    let payload = WithdrawalPayload {
+        version: FORMAT_VERSION,
+        id: TokenId::random(),
+        vault: vault.id(),
+        grantor,
+        withdraws: vec![consent],
+        collection,
+        issued: Timestamp::now().as_second(),
+    };
+    let bytes = token::sign_withdrawal(&payload, vault.signing_key());
+    vault.add_withdrawal_token(grantor, payload.id, payload.withdraws.clone(), &bytes)?;
+    Ok(payload.id)
+}
+
+/// Where a consent stands at one instant, for overviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentState {
+    Active,
+    /// Withdrawn in writing.
+    Withdrawn,
+    /// Withdrawn other than in writing: suspended pending written confirmation.
+    Suspended,
+    Expired,
+    NotYetValid,
+    /// The grantor's counselling has ended and the consent does not hold after it.
+    EndedNotAfterEnd,
+}
+
+impl ConsentBook {
+    /// Returns the state of a consent at `now`.
+    pub fn state(&self, status: &ConsentStatus, now: Timestamp) -> ConsentState {
+        let payload = &status.payload;
+        if status.withdrawals.iter().any(|(_, in_writing, _)| *in_writing) {
+            return ConsentState::Withdrawn;
+        }
+        if !status.withdrawals.is_empty() {
+            return ConsentState::Suspended;
+        }
+        if now.as_second() < payload.valid_from {
+            return ConsentState::NotYetValid;
+        }
+        if payload.valid_until.is_some_and(|until| now.as_second() >= until) {
+            return ConsentState::Expired;
+        }
+        let ended = self
+            .persons
+            .iter()
+            .find(|person| person.id == payload.grantor)
+            .and_then(|person| person.counselling_end)
+            .is_some_and(|end| now >= end);
+        if ended && !payload.after_end {
+            return ConsentState::EndedNotAfterEnd;
+        }
+        ConsentState::Active
+    }
+}

@@ -1,0 +1,230 @@
+//! Consent and withdrawal tokens: signing and verification.
+//!
+//! A token is a COSE_Sign1 over a CBOR payload. Before the policy reads a
+//! token, its signature is verified against the key registered for its
+//! signer: the counsellor's key for a consent the counsellor attests from a
+//! signed paper form, the grantor's own key for one the grantor signed.
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
+
+use crate::format::{
+    cbor, cose, CollectionRecord, ConsentPayload, FormatError, WithdrawalPayload, FORMAT_VERSION,
+};
+use crate::ids::VaultId;
+
+/// Why a token was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    #[error("the token is malformed: {0}")]
+    Malformed(FormatError),
+    #[error("the token's signature is invalid")]
+    BadSignature,
+    #[error("the token was signed by a key not registered for its signer")]
+    UnknownSigner,
+    #[error("the token belongs to another vault")]
+    OtherVault,
+    #[error("the token has unsupported version {0}")]
+    UnsupportedVersion(u32),
+    #[error("the token is inconsistent: {0}")]
+    Inconsistent(&'static str),
+}
+
+impl From<FormatError> for TokenError {
+    fn from(err: FormatError) -> Self {
+        match err {
+            FormatError::BadSignature => TokenError::BadSignature,
+            other => TokenError::Malformed(other),
+        }
+    }
+}
+
+/// Signs a consent attested by the counsellor.
+pub fn sign_consent(payload: &ConsentPayload, counsellor: &SigningKey) -> Vec<u8> {
+    cose::sign(cose::CONSENT, cbor::to_vec(payload), counsellor)
+}
+
+/// Signs a withdrawal recorded by the counsellor.
+pub fn sign_withdrawal(payload: &WithdrawalPayload, counsellor: &SigningKey) -> Vec<u8> {
+    cose::sign(cose::WITHDRAWAL, cbor::to_vec(payload), counsellor)
+}
+
+/// The keys a token may be signed with.
+pub struct Signers<'a> {
+    pub vault: VaultId,
+    pub counsellor: VerifyingKey,
+    /// Keys registered for the grantor; empty until partner keys exist.
+    pub grantor_keys: &'a [VerifyingKey],
+}
+
+/// Verifies a consent token and returns its payload.
+pub fn verify_consent(bytes: &[u8], signers: &Signers) -> Result<ConsentPayload, TokenError> {
+    let envelope = cose::Envelope::parse(bytes, cose::CONSENT)?;
+    let unverified: ConsentPayload = cbor::from_slice(envelope.unverified_payload())?;
+    let key = expected_signer(&unverified.collection, envelope.key_id(), signers)?;
+    let payload: ConsentPayload = cbor::from_slice(&envelope.verify(&key)?)?;
+    check_common(payload.version, payload.vault, signers.vault)?;
+    if payload.collection == CollectionRecord::NotInWriting {
+        return Err(TokenError::Inconsistent("a consent must be in writing"));
+    }
+    if payload
+        .valid_until
+        .is_some_and(|until| until <= payload.valid_from)
+    {
+        return Err(TokenError::Inconsistent("the validity period is empty"));
+    }
+    if payload.scope.dossiers.is_empty() || payload.scope.classes.is_empty() {
+        return Err(TokenError::Inconsistent("the scope is empty"));
+    }
+    Ok(payload)
+}
+
+/// Verifies a withdrawal and returns its payload.
+pub fn verify_withdrawal(bytes: &[u8], signers: &Signers) -> Result<WithdrawalPayload, TokenError> {
+    let envelope = cose::Envelope::parse(bytes, cose::WITHDRAWAL)?;
+    let unverified: WithdrawalPayload = cbor::from_slice(envelope.unverified_payload())?;
+    let key = expected_signer(&unverified.collection, envelope.key_id(), signers)?;
+    let payload: WithdrawalPayload = cbor::from_slice(&envelope.verify(&key)?)?;
+    check_common(payload.version, payload.vault, signers.vault)?;
+    if payload.withdraws.is_empty() {
+        return Err(TokenError::Inconsistent("the withdrawal names no consent"));
+    }
+    Ok(payload)
+}
+
+fn expected_signer(
+    collection: &CollectionRecord,
+    kid: &[u8],
+    signers: &Signers,
+) -> Result<VerifyingKey, TokenError> {
+    let candidates: Vec<VerifyingKey> = match collection {
+        CollectionRecord::AttestedFromForm { .. } | CollectionRecord::NotInWriting => {
+            vec![signers.counsellor]
+        }
+        CollectionRecord::SignedByGrantor => signers.grantor_keys.to_vec(),
+    };
+    candidates
+        .into_iter()
+        .find(|key| key.as_bytes().as_slice() == kid)
+        .ok_or(TokenError::UnknownSigner)
+}
+
+fn check_common(version: u32, vault: VaultId, expected: VaultId) -> Result<(), TokenError> {
+    if version != FORMAT_VERSION {
+        return Err(TokenError::UnsupportedVersion(version));
+    }
+    if vault != expected {
+        return Err(TokenError::OtherVault);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{ConsentKindRecord, DataClassRecord, RecipientRecord, ScopeRecord};
+    use crate::ids::{DossierId, ObjectId, TokenId};
+    use rand::rngs::OsRng;
+
+    fn payload(vault: VaultId) -> ConsentPayload {
+        let grantor = DossierId::random();
+        ConsentPayload {
+            version: FORMAT_VERSION,
+            id: TokenId::random(),
+            vault,
+            kind: ConsentKindRecord::PartnerExchange,
+            grantor,
+            couple: None,
+            recipient: RecipientRecord::Person(DossierId::random()),
+            scope: ScopeRecord {
+                dossiers: vec![grantor],
+                classes: vec![DataClassRecord::Intake],
+                data_from: None,
+                data_until: None,
+            },
+            after_end: false,
+            valid_from: 0,
+            valid_until: None,
+            purpose: "test".into(),
+            collection: CollectionRecord::AttestedFromForm {
+                form: ObjectId::random(),
+                form_sha256: serde_bytes::ByteBuf::from(vec![0; 32]),
+            },
+            issued: 0,
+            request: None,
+        }
+    }
+
+    #[test]
+    fn attested_consent_verifies() {
+        let key = SigningKey::generate(&mut OsRng);
+        let vault = VaultId::random();
+        let bytes = sign_consent(&payload(vault), &key);
+        let signers = Signers {
+            vault,
+            counsellor: key.verifying_key(),
+            grantor_keys: &[],
+        };
+        assert!(verify_consent(&bytes, &signers).is_ok());
+    }
+
+    #[test]
+    fn forged_consent_rejected() {
+        let key = SigningKey::generate(&mut OsRng);
+        let forger = SigningKey::generate(&mut OsRng);
+        let vault = VaultId::random();
+        let bytes = sign_consent(&payload(vault), &forger);
+        let signers = Signers {
+            vault,
+            counsellor: key.verifying_key(),
+            grantor_keys: &[],
+        };
+        assert_eq!(verify_consent(&bytes, &signers), Err(TokenError::UnknownSigner));
+    }
+
+    #[test]
+    fn consent_of_other_vault_rejected() {
+        let key = SigningKey::generate(&mut OsRng);
+        let bytes = sign_consent(&payload(VaultId::random()), &key);
+        let signers = Signers {
+            vault: VaultId::random(),
+            counsellor: key.verifying_key(),
+            grantor_keys: &[],
+        };
+        assert_eq!(verify_consent(&bytes, &signers), Err(TokenError::OtherVault));
+    }
+
+    #[test]
+    fn grantor_signed_needs_registered_key() {
+        let key = SigningKey::generate(&mut OsRng);
+        let vault = VaultId::random();
+        let mut signed = payload(vault);
+        signed.collection = CollectionRecord::SignedByGrantor;
+        let bytes = sign_consent(&signed, &key);
+        let signers = Signers {
+            vault,
+            counsellor: key.verifying_key(),
+            grantor_keys: &[],
+        };
+        assert_eq!(verify_consent(&bytes, &signers), Err(TokenError::UnknownSigner));
+    }
+
+    #[test]
+    fn empty_validity_rejected() {
+        let key = SigningKey::generate(&mut OsRng);
+        let vault = VaultId::random();
+        let mut empty = payload(vault);
+        empty.valid_from = 100;
+        empty.valid_until = Some(100);
+        let bytes = sign_consent(&empty, &key);
+        let signers = Signers {
+            vault,
+            counsellor: key.verifying_key(),
+            grantor_keys: &[],
+        };
+        assert!(matches!(
+            verify_consent(&bytes, &signers),
+            Err(TokenError::Inconsistent(_))
+        ));
+    }
+}

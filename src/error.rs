@@ -1,0 +1,166 @@
+//! The library's error type. Each variant names a fact a person can act on;
+//! the CLI turns it into a localized message, a hint and an exit code.
+//! No variant ever carries a secret or a piece of dossier content.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::format::FormatError;
+
+/// A kluis failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("no vault at {path}")]
+    VaultNotFound { path: PathBuf },
+    #[error("a vault or other files already exist at {path}")]
+    VaultExists { path: PathBuf },
+    #[error("vault format version {found} is not supported")]
+    UnsupportedVersion { found: u32 },
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("passphrase too weak: {0}")]
+    WeakPassphrase(WeakPassphrase),
+    #[error("the two passphrases differ")]
+    PassphraseMismatch,
+    #[error("no passphrase available")]
+    NoPassphrase,
+    #[error("another kluis process is changing this vault")]
+    Locked,
+    #[error("no dossier {reference}")]
+    DossierNotFound { reference: String },
+    #[error("registration number {registration} is already in use")]
+    RegistrationTaken { registration: String },
+    #[error("{reference} is not a person dossier")]
+    NotAPerson { reference: String },
+    #[error("{reference} is not a couple record")]
+    NotACouple { reference: String },
+    #[error("no item {reference} in this dossier")]
+    ItemNotFound { reference: String },
+    #[error("no consent {reference}")]
+    ConsentNotFound { reference: String },
+    #[error("{reference} is not a partner in a couple record with the grantor")]
+    NotPartners { reference: String },
+    #[error("consent token {token} is invalid: {reason}")]
+    InvalidToken {
+        token: String,
+        reason: crate::consent::token::TokenError,
+    },
+    #[error("consent {reference} was already withdrawn")]
+    AlreadyWithdrawn { reference: String },
+    #[error("the vault is damaged: {0}")]
+    Damaged(Damage),
+    #[error("nothing may be disclosed")]
+    NothingToDisclose,
+    #[error("the export was not confirmed")]
+    NotConfirmed,
+    #[error("{path} already exists")]
+    OutputExists { path: PathBuf },
+    #[error("refusing to write binary data to a terminal")]
+    BinaryToTerminal,
+    #[error("{what} is not valid UTF-8 text")]
+    NotUtf8 { what: String },
+    #[error("invalid date {value}")]
+    InvalidDate { value: String },
+    #[error("the end date {end} is before the start date {start}")]
+    EndBeforeStart { start: String, end: String },
+    #[error("invalid recipient {value}")]
+    InvalidRecipient { value: String },
+    #[error("paragraph {paragraph} of the joint note has no valid tag")]
+    UntaggedParagraph { paragraph: usize },
+    #[error("the note is empty")]
+    EmptyNote,
+    #[error("a partner of a couple must be two different person dossiers")]
+    SamePartner,
+    #[error("the editor {editor} failed")]
+    EditorFailed { editor: String },
+    #[error("no memory-backed folder for the editor's file")]
+    NoPrivateTempFolder,
+    #[error("the disk is full while {action} {path}")]
+    DiskFull { action: IoAction, path: PathBuf },
+    #[error("failed {action} {path}: {source}")]
+    Io {
+        action: IoAction,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// What kluis was doing when an I/O error happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IoAction {
+    Reading,
+    Writing,
+    Creating,
+    Locking,
+}
+
+impl std::fmt::Display for IoAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IoAction::Reading => "reading",
+            IoAction::Writing => "writing",
+            IoAction::Creating => "creating",
+            IoAction::Locking => "locking",
+        })
+    }
+}
+
+/// The rule a passphrase broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeakPassphrase {
+    /// Fewer than [`crate::keys::MIN_PASSPHRASE_CHARS`] characters.
+    TooShort,
+    /// Fewer than [`crate::keys::MIN_DISTINCT_CHARS`] different characters.
+    TooRepetitive,
+}
+
+impl std::fmt::Display for WeakPassphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WeakPassphrase::TooShort => "too short",
+            WeakPassphrase::TooRepetitive => "too few different characters",
+        })
+    }
+}
+
+/// What is wrong with a damaged vault, and where.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Damage {
+    #[error("{file} is unreadable: {reason}")]
+    Unreadable { file: String, reason: String },
+    #[error("{file} was changed outside kluis")]
+    Modified { file: String },
+    #[error("{file} is missing")]
+    Missing { file: String },
+    #[error("the journal is broken at entry {seq}: {reason}")]
+    Journal { seq: u64, reason: String },
+    #[error("the identity file does not belong to this vault")]
+    ForeignIdentity,
+}
+
+impl Error {
+    /// Wraps an I/O error, telling a full disk apart from other failures.
+    pub fn io(action: IoAction, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        let path = path.into();
+        if source.kind() == io::ErrorKind::StorageFull || source.kind() == io::ErrorKind::QuotaExceeded {
+            Error::DiskFull { action, path }
+        } else {
+            Error::Io { action, path, source }
+        }
+    }
+
+    /// Wraps a decoding failure of one vault file.
+    pub fn unreadable(file: impl Into<String>, reason: FormatError) -> Self {
+        Error::Damaged(Damage::Unreadable {
+            file: file.into(),
+            reason: reason.to_string(),
+        })
+    }
+}
+
+/// The result type of the kluis library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

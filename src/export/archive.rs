@@ -1,0 +1,379 @@
+//! Writing an export: a tar archive of readable documents, streamed through
+//! age encryption, so memory use does not depend on attachment sizes.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+
+use tar::{Builder, EntryType, Header};
+
+use super::{texts, ExportPlan, ExportRecipient, ItemKind, PlannedItem};
+use crate::error::{Error, IoAction, Result};
+use crate::fl;
+use crate::format::{NoteBody, RecipientRecord};
+use crate::ids::ObjectId;
+use crate::model::{text, Vault};
+
+/// The folder every file of an export archive is in.
+pub const ROOT: &str = "kluis-export";
+
+/// Streams the allowed items of `plan` as an age-encrypted tar archive to
+/// `out`, ASCII-armored when `armor` is set. Returns `out` after the age
+/// stream is finished, so the caller can flush and commit it.
+pub fn write_archive<W: Write>(
+    vault: &Vault,
+    plan: &ExportPlan,
+    recipient: &ExportRecipient,
+    out: W,
+    armor: bool,
+) -> Result<W> {
+    let failed = |err: io::Error| Error::io(IoAction::Writing, "export", err);
+    let format = if armor {
+        age::armor::Format::AsciiArmor
+    } else {
+        age::armor::Format::Binary
+    };
+    let armored = age::armor::ArmoredWriter::wrap_output(out, format).map_err(failed)?;
+    let encrypted = recipient.encryptor().wrap_output(armored).map_err(failed)?;
+    let mut tar = Builder::new(encrypted);
+    tar.mode(tar::HeaderMode::Deterministic);
+
+    let now = jiff::Timestamp::now();
+    let mut included: Vec<(String, &PlannedItem)> = Vec::new();
+    write_notes(vault, plan, &mut tar, now, &mut included)?;
+    write_attachments(vault, plan, &mut tar, now, &mut included)?;
+    let receipt = receipt(vault, plan, &included, now);
+    append(
+        &mut tar,
+        &format!("{ROOT}/{}", fl!("export-receipt-file")),
+        receipt.as_bytes(),
+        now,
+    )?;
+    let index = index(vault, plan, &included, now);
+    append(
+        &mut tar,
+        &format!("{ROOT}/{}", fl!("export-index-file")),
+        index.as_bytes(),
+        now,
+    )?;
+
+    let encrypted = tar.into_inner().map_err(failed)?;
+    let armored = encrypted.finish().map_err(failed)?;
+    armored.finish().map_err(failed)
+}
+
+fn write_notes<'p, W: Write>(
+    vault: &Vault,
+    plan: &'p ExportPlan,
+    tar: &mut Builder<W>,
+    now: jiff::Timestamp,
+    included: &mut Vec<(String, &'p PlannedItem)>,
+) -> Result<()> {
+    // Group the allowed note items by their note object, keeping plan order.
+    let mut notes: BTreeMap<(usize, ObjectId), Vec<&PlannedItem>> = BTreeMap::new();
+    let mut order: Vec<(usize, ObjectId)> = Vec::new();
+    for (position, item) in plan.items.iter().enumerate() {
+        if matches!(item.kind, ItemKind::Attachment { .. }) {
+            continue;
+        }
+        let first = order.iter().find(|(_, object)| *object == item.object).copied();
+        let key = first.unwrap_or((position, item.object));
+        if first.is_none() {
+            order.push(key);
+        }
+        notes.entry(key).or_default().push(item);
+    }
+    for key in order {
+        let items = &notes[&key];
+        if !items.iter().any(|item| item.decision.allowed()) {
+            continue;
+        }
+        let first = items[0];
+        let dossier = vault.dossier(first.dossier)?;
+        let note = vault
+            .notes(dossier)?
+            .into_iter()
+            .find(|note| note.object == first.object)
+            .ok_or_else(|| Error::ItemNotFound {
+                reference: first.object.short(),
+            })?;
+        let mut document = String::new();
+        let heading = texts::item(first);
+        let heading = heading.split(" — ").next().unwrap_or(&heading).to_string();
+        document.push_str(&format!("# {}\n\n", heading));
+        match &note.record.body {
+            NoteBody::Text(body) => {
+                document.push_str(body.trim_end());
+                document.push('\n');
+            }
+            NoteBody::Paragraphs(paragraphs) => {
+                for (index, paragraph) in paragraphs.iter().enumerate() {
+                    let item = items.iter().find(
+                        |item| matches!(item.kind, ItemKind::Paragraph { index: i, .. } if i == index + 1),
+                    );
+                    match item {
+                        Some(item) if item.decision.allowed() => {
+                            document.push_str(&format!(
+                                "{} {}\n\n",
+                                text::tag(paragraph.about),
+                                paragraph.text
+                            ));
+                        }
+                        _ => {
+                            let number = index + 1;
+                            document.push_str(&format!(
+                                "{}\n\n",
+                                fl!("export-paragraph-withheld", paragraph = number)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let (number, kind, date) = match &first.kind {
+            ItemKind::Note { number, kind, date } => (*number, *kind, date.clone()),
+            ItemKind::Paragraph { note, kind, date, .. } => (*note, *kind, date.clone()),
+            ItemKind::Attachment { .. } => unreachable!("attachments were skipped"),
+        };
+        let path = format!(
+            "{ROOT}/{}/{:02}-{}-{}.md",
+            safe_name(&first.registration),
+            number,
+            safe_name(&texts::note_kind(kind)),
+            date
+        );
+        append(tar, &path, document.as_bytes(), now)?;
+        zeroize::Zeroize::zeroize(&mut document);
+        for item in items.iter().filter(|item| item.decision.allowed()) {
+            included.push((path.clone(), item));
+        }
+    }
+    Ok(())
+}
+
+fn write_attachments<'p, W: Write>(
+    vault: &Vault,
+    plan: &'p ExportPlan,
+    tar: &mut Builder<W>,
+    now: jiff::Timestamp,
+    included: &mut Vec<(String, &'p PlannedItem)>,
+) -> Result<()> {
+    for item in plan.allowed() {
+        let ItemKind::Attachment {
+            number,
+            file_name,
+            size,
+            ..
+        } = &item.kind
+        else {
+            continue;
+        };
+        let dossier = vault.dossier(item.dossier)?;
+        let view = vault
+            .attachments(dossier)?
+            .into_iter()
+            .find(|view| view.object == item.object)
+            .ok_or_else(|| Error::ItemNotFound {
+                reference: item.object.short(),
+            })?;
+        let path = format!(
+            "{ROOT}/{}/{}/{:02}-{}",
+            safe_name(&item.registration),
+            safe_name(&fl!("export-attachments-folder")),
+            number,
+            safe_name(file_name)
+        );
+        let content = vault.attachment_content(dossier, &view)?;
+        let mut header = file_header(*size, now);
+        let mut exact = ExactSize {
+            inner: content,
+            remaining: *size,
+        };
+        tar.append_data(&mut header, &path, &mut exact)
+            .map_err(|err| read_or_write_error(err, &path))?;
+        included.push((path, item));
+    }
+    Ok(())
+}
+
+/// Fails if the stream is shorter or longer than the size the tar header
+/// promised, instead of writing a corrupt archive.
+struct ExactSize<R> {
+    inner: R,
+    remaining: u64,
+}
+
+impl<R: Read> Read for ExactSize<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        if read == 0 && self.remaining > 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "attachment shorter than recorded",
+            ));
+        }
+        if read as u64 > self.remaining {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "attachment longer than recorded",
+            ));
+        }
+        self.remaining -= read as u64;
+        if self.remaining == 0 {
+            // Drain to the end so the verifying reader below checks the hash.
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? != 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "attachment longer than recorded",
+                ));
+            }
+        }
+        Ok(read)
+    }
+}
+
+fn read_or_write_error(err: io::Error, path: &str) -> Error {
+    if err.kind() == io::ErrorKind::InvalidData || err.kind() == io::ErrorKind::UnexpectedEof {
+        Error::Damaged(crate::error::Damage::Modified {
+            file: path.to_string(),
+        })
+    } else {
+        Error::io(IoAction::Writing, "export", err)
+    }
+}
+
+fn receipt(
+    vault: &Vault,
+    plan: &ExportPlan,
+    included: &[(String, &PlannedItem)],
+    now: jiff::Timestamp,
+) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("# {}\n\n", fl!("receipt-title")));
+    out.push_str(&format!(
+        "{}\n\n",
+        fl!(
+            "receipt-intro",
+            recipient = recipient_name(vault, &plan.request.recipient),
+            date = crate::consent::time::date_of(now).to_string()
+        )
+    ));
+    out.push_str(&format!("## {}\n\n", fl!("receipt-included")));
+    if included.is_empty() {
+        out.push_str(&format!("{}\n", fl!("receipt-none")));
+    }
+    for (path, item) in included {
+        let rule = item.decision.rule.code();
+        let path = path.strip_prefix(&format!("{ROOT}/")).unwrap_or(path);
+        out.push_str(&format!(
+            "- {} → `{}` ({}: {})\n",
+            texts::item(item),
+            path,
+            rule,
+            texts::reason(vault, &item.decision)
+        ));
+    }
+    out.push_str(&format!("\n## {}\n\n", fl!("receipt-withheld")));
+    let withheld: Vec<&PlannedItem> = plan.withheld().collect();
+    if withheld.is_empty() {
+        out.push_str(&format!("{}\n", fl!("receipt-none")));
+    }
+    for item in withheld {
+        out.push_str(&format!(
+            "- {} ({}: {})\n",
+            texts::item(item),
+            item.decision.rule.code(),
+            texts::reason(vault, &item.decision)
+        ));
+    }
+    out.push_str(&format!("\n{}\n", fl!("receipt-footer")));
+    out
+}
+
+fn index(
+    vault: &Vault,
+    plan: &ExportPlan,
+    included: &[(String, &PlannedItem)],
+    now: jiff::Timestamp,
+) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("# {}\n\n", fl!("index-title")));
+    out.push_str(&format!(
+        "{}\n\n",
+        fl!(
+            "index-intro",
+            recipient = recipient_name(vault, &plan.request.recipient),
+            date = crate::consent::time::date_of(now).to_string()
+        )
+    ));
+    let mut paths: Vec<&str> = included.iter().map(|(path, _)| path.as_str()).collect();
+    paths.dedup();
+    for path in paths {
+        out.push_str(&format!(
+            "- `{}`\n",
+            path.strip_prefix(&format!("{ROOT}/")).unwrap_or(path)
+        ));
+    }
+    out.push_str(&format!(
+        "\n{}\n",
+        fl!("index-receipt", file = fl!("export-receipt-file"))
+    ));
+    out
+}
+
+fn recipient_name(vault: &Vault, recipient: &RecipientRecord) -> String {
+    match recipient {
+        RecipientRecord::Person(id) => texts::person(vault, *id),
+        RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
+    }
+}
+
+fn file_header(size: u64, now: jiff::Timestamp) -> Header {
+    let mut header = Header::new_ustar();
+    header.set_entry_type(EntryType::Regular);
+    header.set_size(size);
+    header.set_mode(0o600);
+    header.set_mtime(now.as_second().max(0) as u64);
+    header
+}
+
+fn append<W: Write>(tar: &mut Builder<W>, path: &str, bytes: &[u8], now: jiff::Timestamp) -> Result<()> {
+    let mut header = file_header(bytes.len() as u64, now);
+    tar.append_data(&mut header, path, bytes)
+        .map_err(|err| Error::io(IoAction::Writing, "export", err))
+}
+
+/// Makes a string safe as one path component: letters, digits, `-`, `_`
+/// and `.` are kept, anything else becomes `_`, and a leading dot is
+/// dropped, so no name can climb out of its folder or hide.
+pub fn safe_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_start_matches('.');
+    if trimmed.is_empty() {
+        "_".to_string()
+    } else {
+        trimmed.chars().take(100).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn path_traversal_neutralized() {
+        assert_eq!(safe_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_name(".hidden"), "hidden");
+        assert_eq!(safe_name(""), "_");
+        assert_eq!(safe_name("scan form.pdf"), "scan_form.pdf");
+    }
+}

@@ -1,0 +1,133 @@
+//! Whom an export is encrypted to: an age X25519 recipient, an SSH public
+//! key (ssh-ed25519 or ssh-rsa), or a passphrase generated for the occasion.
+
+use age::secrecy::SecretString;
+use rand::Rng;
+
+use crate::error::{Error, Result};
+
+/// The key or passphrase an export is encrypted to.
+pub enum ExportRecipient {
+    X25519(age::x25519::Recipient),
+    Ssh(Box<age::ssh::Recipient>, String),
+    Passphrase(SecretString),
+}
+
+impl ExportRecipient {
+    /// Parses an `age1…` recipient or an SSH public key line.
+    pub fn parse(text: &str) -> Result<Self> {
+        let text = text.trim();
+        if text.starts_with("age1") {
+            return text
+                .parse::<age::x25519::Recipient>()
+                .map(ExportRecipient::X25519)
+                .map_err(|_| Error::InvalidRecipient { value: shorten(text) });
+        }
+        if text.starts_with("ssh-ed25519 ") || text.starts_with("ssh-rsa ") {
+            // The comment after the key, often an e-mail address, is dropped.
+            let key: String = text.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            return key
+                .parse::<age::ssh::Recipient>()
+                .map(|recipient| ExportRecipient::Ssh(Box::new(recipient), key.clone()))
+                .map_err(|_| Error::InvalidRecipient { value: shorten(text) });
+        }
+        Err(Error::InvalidRecipient { value: shorten(text) })
+    }
+
+    /// Reads a recipient from the first line of a file that is not empty or
+    /// a comment, as in an `.pub` file or an age recipients file.
+    pub fn parse_file(contents: &str) -> Result<Self> {
+        let line = contents
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with('#'))
+            .unwrap_or("");
+        Self::parse(line)
+    }
+
+    /// Generates a passphrase of six groups of five letters and digits
+    /// (about 150 bits), easy to read aloud and to type.
+    pub fn generate_passphrase() -> (Self, SecretString) {
+        const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+        let mut rng = rand::rngs::OsRng;
+        let groups: Vec<String> = (0..6)
+            .map(|_| {
+                (0..5)
+                    .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+                    .collect()
+            })
+            .collect();
+        let passphrase = groups.join("-");
+        (
+            ExportRecipient::Passphrase(SecretString::from(passphrase.clone())),
+            SecretString::from(passphrase),
+        )
+    }
+
+    /// Describes the recipient for the journal: its kind and public key.
+    pub fn describe(&self) -> String {
+        match self {
+            ExportRecipient::X25519(recipient) => format!("x25519 {recipient}"),
+            ExportRecipient::Ssh(_, key) => key.clone(),
+            ExportRecipient::Passphrase(_) => "passphrase".to_string(),
+        }
+    }
+
+    /// Builds the age encryptor for this recipient.
+    pub fn encryptor(&self) -> age::Encryptor {
+        match self {
+            ExportRecipient::X25519(recipient) => {
+                age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
+            }
+            ExportRecipient::Ssh(recipient, _) => {
+                age::Encryptor::with_recipients(std::iter::once(recipient.as_ref() as &dyn age::Recipient))
+            }
+            ExportRecipient::Passphrase(passphrase) => {
+                Ok(age::Encryptor::with_user_passphrase(passphrase.clone()))
+            }
+        }
+        .expect("a single recipient always works")
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        short.push('…');
+    }
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x25519_recipient_parsed() {
+        let identity = age::x25519::Identity::generate();
+        let parsed = ExportRecipient::parse(&identity.to_public().to_string()).unwrap();
+        assert!(matches!(parsed, ExportRecipient::X25519(_)));
+    }
+
+    #[test]
+    fn ssh_key_with_comment_parsed() {
+        let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpuf0ORoN4NRDSXvOKvb6PcjWanmKrgFgtv anouk@example.nl";
+        let parsed = ExportRecipient::parse(line).unwrap();
+        assert!(matches!(parsed, ExportRecipient::Ssh(..)));
+    }
+
+    #[test]
+    fn garbage_recipient_rejected() {
+        assert!(ExportRecipient::parse("age1notakey").is_err());
+        assert!(ExportRecipient::parse("hello").is_err());
+    }
+
+    #[test]
+    fn generated_passphrase_shape() {
+        let (_, passphrase) = ExportRecipient::generate_passphrase();
+        use age::secrecy::ExposeSecret;
+        let text = passphrase.expose_secret();
+        assert_eq!(text.len(), 35);
+        assert_eq!(text.split('-').count(), 6);
+    }
+}

@@ -1,0 +1,371 @@
+//! The records stored in a vault, each described in CDDL in `vault-format.md`.
+//!
+//! Field names are the CBOR map keys. Records whose name ends in `Record` are
+//! stored inside age encryption; `VaultHeader`, `EntryPayload` and
+//! `HeadPayload` are the only public (unencrypted) ones.
+
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::ids::{DossierId, ObjectId, TokenId, VaultId};
+
+/// The value of `VaultHeader::format`, which tells a kluis vault apart.
+pub const HEADER_MAGIC: &str = "kluis-vault";
+
+/// `kluis.cbor`: the public description of a vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultHeader {
+    pub format: String,
+    pub version: u32,
+    pub vault: VaultId,
+    /// The counsellor's age X25519 recipient (`age1…`).
+    pub counsellor: String,
+    /// The recovery age X25519 recipient (`age1…`).
+    pub recovery: String,
+    /// The counsellor's Ed25519 public key, 32 bytes.
+    pub signing_key: ByteBuf,
+}
+
+/// Plaintext of `identity.age`: the counsellor's secret keys.
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct IdentityRecord {
+    pub version: u32,
+    #[zeroize(skip)]
+    pub vault: VaultId,
+    /// The age X25519 identity (`AGE-SECRET-KEY-1…`).
+    pub age_identity: String,
+    /// The Ed25519 secret seed, 32 bytes.
+    #[serde(with = "serde_bytes")]
+    pub signing_seed: Vec<u8>,
+}
+
+/// A dossier key wrapped to the counsellor and recovery recipients.
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct DossierKeyRecord {
+    #[zeroize(skip)]
+    pub dossier: DossierId,
+    /// The dossier's age X25519 identity (`AGE-SECRET-KEY-1…`).
+    pub identity: String,
+}
+
+/// The details of a person dossier (cliëntdossier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub registration: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// First day of the counselling, `YYYY-MM-DD`.
+    pub start: String,
+    /// Last day of the counselling, `YYYY-MM-DD`, once it has ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+}
+
+/// The details of a couple record (koppeldossier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoupleRecord {
+    pub registration: String,
+    pub partner_a: DossierId,
+    pub partner_b: DossierId,
+    pub start: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+}
+
+/// The kind of a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    Intake,
+    Session,
+    Report,
+    /// A werkaantekening: the counsellor's memory aid, never disclosed.
+    WorkingNote,
+}
+
+/// Whom a paragraph of a joint-session note is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum About {
+    PartnerA,
+    PartnerB,
+    Both,
+}
+
+/// One tagged paragraph of a joint-session note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
+pub struct Paragraph {
+    #[zeroize(skip)]
+    pub about: About,
+    pub text: String,
+}
+
+/// The text of a note: plain for a person dossier, tagged paragraphs for a
+/// couple record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteBody {
+    Text(String),
+    Paragraphs(Vec<Paragraph>),
+}
+
+impl Zeroize for NoteBody {
+    fn zeroize(&mut self) {
+        match self {
+            NoteBody::Text(text) => text.zeroize(),
+            NoteBody::Paragraphs(paragraphs) => paragraphs.zeroize(),
+        }
+    }
+}
+
+/// A note, encrypted to its dossier's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteRecord {
+    pub kind: NoteKind,
+    /// The day the note is about, `YYYY-MM-DD`.
+    pub date: String,
+    pub body: NoteBody,
+}
+
+impl Drop for NoteRecord {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
+/// The description of an attachment; its content is a separate blob object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRecord {
+    pub label: String,
+    pub file_name: String,
+    pub media_type: String,
+    /// Plaintext size in bytes.
+    pub size: u64,
+    /// SHA-256 of the plaintext.
+    pub sha256: ByteBuf,
+    pub blob: ObjectId,
+    /// The day it was added, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// A reference from a journal entry to an object it wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRef {
+    pub id: ObjectId,
+    /// SHA-256 of the object file as stored.
+    pub sha256: ByteBuf,
+}
+
+/// The signed, public part of a journal entry (the COSE_Sign1 payload).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryPayload {
+    pub version: u32,
+    pub vault: VaultId,
+    /// 1 for the first entry, one more for each entry after it.
+    pub seq: u64,
+    /// SHA-256 of the previous entry file; of `kluis.cbor` for entry 1.
+    pub prev: ByteBuf,
+    pub objects: Vec<ObjectRef>,
+    /// The `EventRecord`, age-encrypted to the counsellor and recovery keys.
+    pub event: ByteBuf,
+}
+
+/// The signed content of `HEAD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadPayload {
+    pub version: u32,
+    pub vault: VaultId,
+    pub seq: u64,
+    /// SHA-256 of the entry file `seq` names.
+    pub entry: ByteBuf,
+}
+
+/// What a journal entry records, encrypted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// Seconds since the Unix epoch (UTC).
+    pub time: i64,
+    pub event: Event,
+}
+
+/// One change to the vault or one disclosure decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Event {
+    VaultCreated,
+    PersonCreated {
+        dossier: DossierId,
+        key: ObjectId,
+        details: ObjectId,
+    },
+    CoupleCreated {
+        dossier: DossierId,
+        key: ObjectId,
+        details: ObjectId,
+        partners: Vec<DossierId>,
+    },
+    DetailsUpdated {
+        dossier: DossierId,
+        details: ObjectId,
+    },
+    NoteAdded {
+        dossier: DossierId,
+        note: ObjectId,
+        kind: NoteKind,
+    },
+    AttachmentAdded {
+        dossier: DossierId,
+        attachment: ObjectId,
+        blob: ObjectId,
+    },
+    ConsentRecorded {
+        dossier: DossierId,
+        token: TokenId,
+        consent: ObjectId,
+    },
+    WithdrawalRecorded {
+        dossier: DossierId,
+        token: TokenId,
+        withdrawal: ObjectId,
+        withdraws: Vec<TokenId>,
+    },
+    DisclosureDecided(DisclosureRecord),
+}
+
+/// The journal's account of one export decision, allowed or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisclosureRecord {
+    pub recipient: RecipientRecord,
+    /// How the export was encrypted: `x25519`, `ssh-ed25519`, `ssh-rsa` or
+    /// `passphrase`, with the recipient string for public keys.
+    pub encrypted_to: String,
+    pub items: Vec<ItemDecisionRecord>,
+    /// Whether anything was written out.
+    pub written: bool,
+}
+
+/// Who a disclosure is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecipientRecord {
+    Person(DossierId),
+    ThirdParty { name: String, role: String },
+}
+
+/// The decision about one item of a disclosure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemDecisionRecord {
+    /// `<dossier>/<object>` or `<dossier>/<object>#<paragraph>`.
+    pub item: String,
+    pub allowed: bool,
+    /// The rule that decided, `R1` to `R11`.
+    pub rule: String,
+    pub consents: Vec<TokenId>,
+}
+
+/// The kind of a consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsentKindRecord {
+    /// Between the two partners of a couple.
+    PartnerExchange,
+    /// For one request only, usable once.
+    SingleRequest,
+    /// To a named third party (a lawyer, a GP, a new counsellor).
+    ThirdParty,
+}
+
+/// A class of dossier data a consent can cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataClassRecord {
+    Intake,
+    Session,
+    Report,
+    Attachment,
+    /// Paragraphs of joint-session notes.
+    Joint,
+}
+
+/// What a consent covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeRecord {
+    /// The dossiers and couple records covered.
+    pub dossiers: Vec<DossierId>,
+    pub classes: Vec<DataClassRecord>,
+    /// First day of the data covered, `YYYY-MM-DD`, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_from: Option<String>,
+    /// Last day of the data covered, `YYYY-MM-DD`, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_until: Option<String>,
+}
+
+/// How a consent or withdrawal was collected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CollectionRecord {
+    /// Signed by the grantor's own key (the COSE `kid`).
+    SignedByGrantor,
+    /// Attested by the counsellor from a signed paper form or letter whose
+    /// scan is an attachment of the grantor's dossier.
+    AttestedFromForm {
+        /// The attachment object holding the scan's description.
+        form: ObjectId,
+        /// SHA-256 of the scan.
+        form_sha256: ByteBuf,
+    },
+    /// Received other than in writing (by phone, in person); only allowed
+    /// for withdrawals, where it suspends the consents it names.
+    NotInWriting,
+}
+
+/// The payload of a consent token (a COSE_Sign1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentPayload {
+    pub version: u32,
+    pub id: TokenId,
+    pub vault: VaultId,
+    pub kind: ConsentKindRecord,
+    /// The person whose data the consent is about.
+    pub grantor: DossierId,
+    /// The couple record the consent belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub couple: Option<DossierId>,
+    pub recipient: RecipientRecord,
+    pub scope: ScopeRecord,
+    /// Whether the consent holds after the counselling has ended.
+    pub after_end: bool,
+    /// Seconds since the Unix epoch; inclusive.
+    pub valid_from: i64,
+    /// Seconds since the Unix epoch; exclusive. Absent: no end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<i64>,
+    pub purpose: String,
+    pub collection: CollectionRecord,
+    /// Seconds since the Unix epoch.
+    pub issued: i64,
+    /// The request a single-request consent is bound to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<TokenId>,
+}
+
+/// The payload of a withdrawal (a COSE_Sign1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawalPayload {
+    pub version: u32,
+    pub id: TokenId,
+    pub vault: VaultId,
+    pub grantor: DossierId,
+    /// The consents it withdraws.
+    pub withdraws: Vec<TokenId>,
+    pub collection: CollectionRecord,
+    /// Seconds since the Unix epoch.
+    pub issued: i64,
+}

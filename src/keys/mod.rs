@@ -1,0 +1,300 @@
+//! Keys: the counsellor's identity file, the recovery key, dossier keys, and
+//! the age helpers that seal records to them.
+//!
+//! Secret material lives in types that zeroize on drop (age's identities do,
+//! `SigningKey` does with the `zeroize` feature, plaintext buffers are
+//! `Zeroizing`).
+
+use std::io::{Read, Write};
+use std::iter;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use age::x25519;
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use rand::rngs::OsRng;
+use zeroize::Zeroizing;
+
+use crate::error::{Damage, Error, Result, WeakPassphrase};
+use crate::format::{cbor, DossierKeyRecord, FormatError, IdentityRecord};
+use crate::ids::{DossierId, VaultId};
+
+/// Passphrases shorter than this many characters are refused.
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
+/// Passphrases with fewer different characters than this are refused.
+pub const MIN_DISTINCT_CHARS: usize = 6;
+/// The largest scrypt work factor (log2 N) accepted when decrypting; age
+/// calibrates new files to about one second, which is near 2^18 today.
+pub const MAX_SCRYPT_WORK_FACTOR: u8 = 22;
+
+/// Checks a new passphrase against kluis's rule: at least
+/// [`MIN_PASSPHRASE_CHARS`] characters, of which at least
+/// [`MIN_DISTINCT_CHARS`] are different.
+pub fn check_passphrase(passphrase: &SecretString) -> Result<(), WeakPassphrase> {
+    let text = passphrase.expose_secret();
+    if text.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(WeakPassphrase::TooShort);
+    }
+    let mut distinct: Vec<char> = text.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let enough = distinct.len() >= MIN_DISTINCT_CHARS;
+    distinct.iter_mut().for_each(|c| *c = '\0');
+    if !enough {
+        return Err(WeakPassphrase::TooRepetitive);
+    }
+    Ok(())
+}
+
+/// The counsellor's secret keys: an age identity to decrypt and an Ed25519
+/// key to sign.
+pub struct CounsellorKeys {
+    pub age: x25519::Identity,
+    pub signing: SigningKey,
+}
+
+impl CounsellorKeys {
+    /// Generates a fresh pair.
+    pub fn generate() -> Self {
+        Self {
+            age: x25519::Identity::generate(),
+            signing: SigningKey::generate(&mut OsRng),
+        }
+    }
+
+    /// Returns the public age recipient.
+    pub fn recipient(&self) -> x25519::Recipient {
+        self.age.to_public()
+    }
+
+    /// Returns the public signature key.
+    pub fn verifying_key(&self) -> VerifyingKey {
+        self.signing.verifying_key()
+    }
+
+    /// Encrypts the keys into the bytes of `identity.age`, protected by the
+    /// passphrase with age's scrypt recipient.
+    pub fn seal(&self, vault: VaultId, passphrase: SecretString) -> Vec<u8> {
+        let record = IdentityRecord {
+            version: crate::format::FORMAT_VERSION,
+            vault,
+            age_identity: self.age.to_string().expose_secret().to_string(),
+            signing_seed: self.signing.to_bytes().to_vec(),
+        };
+        let plaintext = Zeroizing::new(cbor::to_vec(&record));
+        let encryptor = age::Encryptor::with_user_passphrase(passphrase);
+        seal_with(encryptor, &plaintext)
+    }
+
+    /// Decrypts `identity.age` with the passphrase.
+    pub fn unseal(bytes: &[u8], passphrase: SecretString, vault: VaultId) -> Result<Self> {
+        let decryptor = age::Decryptor::new_buffered(bytes).map_err(|err| identity_damage(&err))?;
+        if !decryptor.is_scrypt() {
+            return Err(Error::Damaged(Damage::Unreadable {
+                file: "identity.age".into(),
+                reason: "not passphrase-encrypted".into(),
+            }));
+        }
+        let mut identity = age::scrypt::Identity::new(passphrase);
+        identity.set_max_work_factor(MAX_SCRYPT_WORK_FACTOR);
+        let mut reader = match decryptor.decrypt(iter::once(&identity as &dyn age::Identity)) {
+            Ok(reader) => reader,
+            Err(age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys) => {
+                return Err(Error::WrongPassphrase)
+            }
+            Err(err) => return Err(identity_damage(&err)),
+        };
+        let mut plaintext = Zeroizing::new(Vec::new());
+        reader
+            .read_to_end(&mut plaintext)
+            .map_err(|err| identity_damage(&err))?;
+        let record: IdentityRecord =
+            cbor::from_slice(&plaintext).map_err(|err| Error::unreadable("identity.age", err))?;
+        if record.vault != vault {
+            return Err(Error::Damaged(Damage::ForeignIdentity));
+        }
+        let age = record
+            .age_identity
+            .parse::<x25519::Identity>()
+            .map_err(|_| Error::unreadable("identity.age", FormatError::Invalid("age identity")))?;
+        let seed: [u8; 32] = record
+            .signing_seed
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::unreadable("identity.age", FormatError::Invalid("signing seed")))?;
+        let signing = SigningKey::from_bytes(&seed);
+        Ok(Self { age, signing })
+    }
+}
+
+fn identity_damage(err: &dyn std::fmt::Display) -> Error {
+    Error::Damaged(Damage::Unreadable {
+        file: "identity.age".into(),
+        reason: err.to_string(),
+    })
+}
+
+/// A dossier's own age identity (G2).
+pub struct DossierKey {
+    pub dossier: DossierId,
+    identity: x25519::Identity,
+}
+
+impl DossierKey {
+    /// Generates a key for a new dossier.
+    pub fn generate(dossier: DossierId) -> Self {
+        Self {
+            dossier,
+            identity: x25519::Identity::generate(),
+        }
+    }
+
+    /// Returns the public recipient objects of this dossier are encrypted to.
+    pub fn recipient(&self) -> x25519::Recipient {
+        self.identity.to_public()
+    }
+
+    /// Returns the identity that decrypts this dossier's objects.
+    pub fn identity(&self) -> &x25519::Identity {
+        &self.identity
+    }
+
+    /// Wraps the key to the vault's recipients (counsellor and recovery).
+    pub fn wrap(&self, recipients: &[x25519::Recipient]) -> Vec<u8> {
+        let record = DossierKeyRecord {
+            dossier: self.dossier,
+            identity: self.identity.to_string().expose_secret().to_string(),
+        };
+        seal(recipients, &Zeroizing::new(cbor::to_vec(&record)))
+    }
+
+    /// Unwraps a key object with the counsellor's (or the recovery) identity.
+    pub fn unwrap(bytes: &[u8], identity: &x25519::Identity, file: &str) -> Result<Self> {
+        let plaintext = open(bytes, identity, file)?;
+        let record: DossierKeyRecord =
+            cbor::from_slice(&plaintext).map_err(|err| Error::unreadable(file, err))?;
+        let parsed = record
+            .identity
+            .parse::<x25519::Identity>()
+            .map_err(|_| Error::unreadable(file, FormatError::Invalid("dossier identity")))?;
+        Ok(Self {
+            dossier: record.dossier,
+            identity: parsed,
+        })
+    }
+}
+
+/// Encrypts `plaintext` to every recipient in one age file.
+pub fn seal(recipients: &[x25519::Recipient], plaintext: &[u8]) -> Vec<u8> {
+    let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+        .expect("X25519 recipients always combine");
+    seal_with(encryptor, plaintext)
+}
+
+fn seal_with(encryptor: age::Encryptor, plaintext: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(plaintext.len() + 256);
+    let mut writer = encryptor
+        .wrap_output(&mut out)
+        .expect("writing to memory cannot fail");
+    writer
+        .write_all(plaintext)
+        .expect("writing to memory cannot fail");
+    writer.finish().expect("writing to memory cannot fail");
+    out
+}
+
+/// Decrypts a small age file held in memory; `file` names it in errors.
+pub fn open(bytes: &[u8], identity: &x25519::Identity, file: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let mut reader = open_stream(bytes, identity, file)?;
+    let mut plaintext = Zeroizing::new(Vec::new());
+    reader.read_to_end(&mut plaintext).map_err(|err| {
+        Error::Damaged(Damage::Unreadable {
+            file: file.into(),
+            reason: err.to_string(),
+        })
+    })?;
+    Ok(plaintext)
+}
+
+/// Starts decrypting an age stream with one identity.
+pub fn open_stream<R: Read>(
+    input: R,
+    identity: &x25519::Identity,
+    file: &str,
+) -> Result<age::stream::StreamReader<R>> {
+    let damaged = |reason: String| {
+        Error::Damaged(Damage::Unreadable {
+            file: file.into(),
+            reason,
+        })
+    };
+    let decryptor = age::Decryptor::new(input).map_err(|err| damaged(err.to_string()))?;
+    decryptor
+        .decrypt(iter::once(identity as &dyn age::Identity))
+        .map_err(|err| damaged(err.to_string()))
+}
+
+/// A freshly generated recovery key: shown once, then only its public half
+/// is kept in the vault.
+pub struct RecoveryKey(x25519::Identity);
+
+impl RecoveryKey {
+    /// Generates a recovery key.
+    pub fn generate() -> Self {
+        Self(x25519::Identity::generate())
+    }
+
+    /// Returns the public recipient stored in the vault header.
+    pub fn recipient(&self) -> x25519::Recipient {
+        self.0.to_public()
+    }
+
+    /// Returns the secret text (`AGE-SECRET-KEY-1…`) to show to the counsellor.
+    pub fn secret(&self) -> SecretString {
+        self.0.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_passphrase_rejected() {
+        let weak = SecretString::from("abcdefghijk".to_string());
+        assert_eq!(check_passphrase(&weak), Err(WeakPassphrase::TooShort));
+    }
+
+    #[test]
+    fn repetitive_passphrase_rejected() {
+        let weak = SecretString::from("aaaaabbbbbcccccddddd".to_string());
+        assert_eq!(check_passphrase(&weak), Err(WeakPassphrase::TooRepetitive));
+    }
+
+    #[test]
+    fn strong_passphrase_accepted() {
+        let strong = SecretString::from("paard batterij nietje".to_string());
+        assert_eq!(check_passphrase(&strong), Ok(()));
+    }
+
+    #[test]
+    fn dossier_key_wrap_round_trip() {
+        let counsellor = x25519::Identity::generate();
+        let recovery = x25519::Identity::generate();
+        let key = DossierKey::generate(DossierId::random());
+        let wrapped = key.wrap(&[counsellor.to_public(), recovery.to_public()]);
+        for identity in [&counsellor, &recovery] {
+            let back = DossierKey::unwrap(&wrapped, identity, "key").unwrap();
+            assert_eq!(back.dossier, key.dossier);
+            assert_eq!(back.recipient().to_string(), key.recipient().to_string());
+        }
+    }
+
+    #[test]
+    fn dossier_key_needs_vault_identity() {
+        let counsellor = x25519::Identity::generate();
+        let stranger = x25519::Identity::generate();
+        let key = DossierKey::generate(DossierId::random());
+        let wrapped = key.wrap(&[counsellor.to_public()]);
+        assert!(DossierKey::unwrap(&wrapped, &stranger, "key").is_err());
+    }
+}

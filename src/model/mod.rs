@@ -1,0 +1,513 @@
+//! The vault as a counsellor sees it: person dossiers, couple records,
+//! notes, attachments and consents, rebuilt from the verified journal.
+
+mod ops;
+mod read;
+pub mod text;
+
+pub use ops::{Attachment, NewPerson};
+pub use read::{AttachmentView, DossierSummary, NoteView};
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use age::secrecy::SecretString;
+use age::x25519;
+use ed25519_dalek::VerifyingKey;
+
+use crate::error::{Damage, Error, Result};
+use crate::format::{
+    cbor, CoupleRecord, DisclosureRecord, Event, EventRecord, NoteKind, ObjectRef, PersonRecord, VaultHeader,
+    FORMAT_VERSION, HEADER_MAGIC,
+};
+use crate::ids::{DossierId, ObjectId, TokenId, VaultId};
+use crate::keys::{self, CounsellorKeys, DossierKey, RecoveryKey};
+use crate::store::journal::Journal;
+use crate::store::{fsutil, Store, WriteLock, HEADER_FILE, IDENTITY_FILE};
+
+/// Whether a dossier is a person's or a couple's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Details {
+    Person(PersonRecord),
+    Couple(CoupleRecord),
+}
+
+impl Details {
+    /// Returns the registration number.
+    pub fn registration(&self) -> &str {
+        match self {
+            Details::Person(person) => &person.registration,
+            Details::Couple(couple) => &couple.registration,
+        }
+    }
+
+    /// Returns the last day of the counselling, once it has ended.
+    pub fn end(&self) -> Option<&str> {
+        match self {
+            Details::Person(person) => person.end.as_deref(),
+            Details::Couple(couple) => couple.end.as_deref(),
+        }
+    }
+}
+
+/// A note as the journal lists it.
+#[derive(Debug, Clone)]
+pub struct NoteEntry {
+    pub object: ObjectId,
+    pub kind: NoteKind,
+    pub time: i64,
+}
+
+/// An attachment as the journal lists it.
+#[derive(Debug, Clone)]
+pub struct AttachmentEntry {
+    pub object: ObjectId,
+    pub blob: ObjectId,
+    pub time: i64,
+}
+
+/// A recorded consent token, stored in the grantor's dossier.
+#[derive(Debug, Clone)]
+pub struct ConsentEntry {
+    pub token: TokenId,
+    pub object: ObjectId,
+    pub time: i64,
+}
+
+/// A recorded withdrawal, stored in the grantor's dossier.
+#[derive(Debug, Clone)]
+pub struct WithdrawalEntry {
+    pub token: TokenId,
+    pub object: ObjectId,
+    pub withdraws: Vec<TokenId>,
+    pub time: i64,
+}
+
+/// One dossier with its key and everything the journal says it holds.
+pub struct Dossier {
+    pub id: DossierId,
+    pub key: DossierKey,
+    pub details: Details,
+    pub notes: Vec<NoteEntry>,
+    pub attachments: Vec<AttachmentEntry>,
+    pub consents: Vec<ConsentEntry>,
+    pub withdrawals: Vec<WithdrawalEntry>,
+}
+
+impl Dossier {
+    /// Returns whether this is a couple record.
+    pub fn is_couple(&self) -> bool {
+        matches!(self.details, Details::Couple(_))
+    }
+}
+
+/// An open, verified vault.
+pub struct Vault {
+    store: Store,
+    header: VaultHeader,
+    header_bytes: Vec<u8>,
+    keys: CounsellorKeys,
+    journal: Journal,
+    objects: HashMap<ObjectId, ObjectRef>,
+    dossiers: Vec<Dossier>,
+    disclosures: Vec<(i64, DisclosureRecord)>,
+    lock: Option<WriteLock>,
+}
+
+/// Whether a vault is opened to read or to change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Vault {
+    /// Creates a new vault in `path`, which must not exist or be an empty
+    /// folder. Returns the vault and the recovery key to show once.
+    pub fn init(path: &Path, passphrase: SecretString) -> Result<(Self, RecoveryKey)> {
+        keys::check_passphrase(&passphrase).map_err(Error::WeakPassphrase)?;
+        ensure_empty(path)?;
+        fsutil::create_private_dir(path)?;
+        let store = Store::new(path);
+        let lock = store.lock()?;
+
+        let keys = CounsellorKeys::generate();
+        let recovery = RecoveryKey::generate();
+        let vault = VaultId::random();
+        let header = VaultHeader {
+            format: HEADER_MAGIC.into(),
+            version: FORMAT_VERSION,
+            vault,
+            counsellor: keys.recipient().to_string(),
+            recovery: recovery.recipient().to_string(),
+            signing_key: serde_bytes::ByteBuf::from(keys.verifying_key().to_bytes().to_vec()),
+        };
+        let header_bytes = cbor::to_vec(&header);
+
+        // The identity file first: a folder with a header but no identity
+        // would be a vault nobody can open.
+        fsutil::write_new(&store.file(IDENTITY_FILE), &keys.seal(vault, passphrase))?;
+        fsutil::write_new(&store.file(HEADER_FILE), &header_bytes)?;
+
+        let mut opened = Self {
+            store,
+            header,
+            header_bytes,
+            keys,
+            journal: Journal {
+                entries: Vec::new(),
+                head_seq: 0,
+            },
+            objects: HashMap::new(),
+            dossiers: Vec::new(),
+            disclosures: Vec::new(),
+            lock: Some(lock),
+        };
+        opened.commit(Vec::new(), Event::VaultCreated)?;
+        Ok((opened, recovery))
+    }
+
+    /// Opens and verifies the vault in `path`.
+    pub fn open(path: &Path, passphrase: SecretString, access: Access) -> Result<Self> {
+        let store = Store::new(path);
+        let header_path = store.file(HEADER_FILE);
+        let Some(header_bytes) = fsutil::read_optional(&header_path)? else {
+            return Err(Error::VaultNotFound {
+                path: path.to_path_buf(),
+            });
+        };
+        let header = read_header(&header_bytes)?;
+        let lock = match access {
+            Access::Write => Some(store.lock()?),
+            Access::Read => None,
+        };
+
+        let Some(identity_bytes) = fsutil::read_optional(&store.file(IDENTITY_FILE))? else {
+            return Err(Error::Damaged(Damage::Missing {
+                file: IDENTITY_FILE.into(),
+            }));
+        };
+        let keys = CounsellorKeys::unseal(&identity_bytes, passphrase, header.vault)?;
+        if keys.recipient().to_string() != header.counsellor
+            || keys.verifying_key().to_bytes().as_slice() != header.signing_key.as_slice()
+        {
+            return Err(Error::Damaged(Damage::ForeignIdentity));
+        }
+
+        let journal = Journal::load(&store, header.vault, &header_bytes, &keys.verifying_key())?;
+        let mut vault = Self {
+            store,
+            header,
+            header_bytes,
+            keys,
+            journal,
+            objects: HashMap::new(),
+            dossiers: Vec::new(),
+            disclosures: Vec::new(),
+            lock,
+        };
+        vault.replay()?;
+        Ok(vault)
+    }
+
+    /// Returns the vault's identifier.
+    pub fn id(&self) -> VaultId {
+        self.header.vault
+    }
+
+    /// Returns the folder the vault is in.
+    pub fn path(&self) -> &Path {
+        self.store.root()
+    }
+
+    /// Returns the counsellor's public signature key.
+    pub fn verifying_key(&self) -> VerifyingKey {
+        self.keys.verifying_key()
+    }
+
+    /// Returns the counsellor's signing key, for tokens the counsellor attests.
+    pub(crate) fn signing_key(&self) -> &ed25519_dalek::SigningKey {
+        &self.keys.signing
+    }
+
+    /// Returns the number of journal entries.
+    pub fn journal_len(&self) -> u64 {
+        self.journal.last_seq()
+    }
+
+    /// Returns every dossier in the order it was created.
+    pub fn dossiers(&self) -> &[Dossier] {
+        &self.dossiers
+    }
+
+    /// Returns the disclosure decisions recorded so far, with their times.
+    pub fn disclosures(&self) -> &[(i64, DisclosureRecord)] {
+        &self.disclosures
+    }
+
+    /// Finds a dossier by registration number, or by the start (at least
+    /// eight characters) of its identifier.
+    pub fn find(&self, reference: &str) -> Result<&Dossier> {
+        let reference = reference.trim();
+        if let Some(found) = self
+            .dossiers
+            .iter()
+            .find(|d| d.details.registration() == reference)
+        {
+            return Ok(found);
+        }
+        let lower = reference.to_ascii_lowercase();
+        if lower.len() >= 8 && lower.chars().all(|c| c.is_ascii_hexdigit()) {
+            let mut matches = self.dossiers.iter().filter(|d| d.id.to_hex().starts_with(&lower));
+            if let (Some(found), None) = (matches.next(), matches.next()) {
+                return Ok(found);
+            }
+        }
+        Err(Error::DossierNotFound {
+            reference: reference.to_string(),
+        })
+    }
+
+    /// Returns the dossier with this identifier.
+    pub fn dossier(&self, id: DossierId) -> Result<&Dossier> {
+        self.dossiers
+            .iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| Error::DossierNotFound {
+                reference: id.short(),
+            })
+    }
+
+    fn dossier_mut(&mut self, id: DossierId) -> Result<&mut Dossier> {
+        self.dossiers
+            .iter_mut()
+            .find(|d| d.id == id)
+            .ok_or_else(|| Error::DossierNotFound {
+                reference: id.short(),
+            })
+    }
+
+    /// Returns the couple records a person belongs to.
+    pub fn couples_of(&self, person: DossierId) -> Vec<&Dossier> {
+        self.dossiers
+            .iter()
+            .filter(|d| match &d.details {
+                Details::Couple(couple) => couple.partner_a == person || couple.partner_b == person,
+                Details::Person(_) => false,
+            })
+            .collect()
+    }
+
+    fn vault_recipients(&self) -> Vec<x25519::Recipient> {
+        let parse = |text: &str| {
+            text.parse::<x25519::Recipient>()
+                .expect("checked when the header was read")
+        };
+        vec![parse(&self.header.counsellor), parse(&self.header.recovery)]
+    }
+
+    fn object_ref(&self, id: ObjectId) -> Result<&ObjectRef> {
+        self.objects.get(&id).ok_or_else(|| {
+            Error::Damaged(Damage::Missing {
+                file: Store::object_name(id),
+            })
+        })
+    }
+
+    /// Appends one journal entry recording `event`, after `objects` were
+    /// written, then applies it to the in-memory state.
+    fn commit(&mut self, objects: Vec<ObjectRef>, event: Event) -> Result<()> {
+        assert!(self.lock.is_some(), "changes need the writer's lock");
+        let time = jiff::Timestamp::now().as_second();
+        let record = EventRecord { time, event };
+        let sealed = keys::seal(
+            &self.vault_recipients(),
+            &zeroize::Zeroizing::new(cbor::to_vec(&record)),
+        );
+        let signing = self.keys.signing.clone();
+        self.journal.append(
+            &self.store,
+            self.header.vault,
+            &self.header_bytes,
+            &signing,
+            objects.clone(),
+            sealed,
+        )?;
+        for object in objects {
+            self.objects.insert(object.id, object);
+        }
+        self.apply(record)
+    }
+
+    fn replay(&mut self) -> Result<()> {
+        let entries = self.journal.entries.clone();
+        for entry in entries {
+            let file = crate::store::journal::entry_name(entry.seq);
+            let plaintext = keys::open(&entry.payload.event, &self.keys.age, &file)?;
+            let record: EventRecord =
+                cbor::from_slice(&plaintext).map_err(|err| Error::unreadable(file.clone(), err))?;
+            for object in entry.payload.objects {
+                self.objects.insert(object.id, object);
+            }
+            self.apply(record)?;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, record: EventRecord) -> Result<()> {
+        let time = record.time;
+        match record.event {
+            Event::VaultCreated => {}
+            Event::PersonCreated {
+                dossier,
+                key,
+                details,
+            }
+            | Event::CoupleCreated {
+                dossier,
+                key,
+                details,
+                ..
+            } => {
+                let key_ref = self.object_ref(key)?.clone();
+                let file = Store::object_name(key);
+                let key = DossierKey::unwrap(&self.store.get_object(&key_ref)?, &self.keys.age, &file)?;
+                if key.dossier != dossier {
+                    return Err(Error::Damaged(Damage::Modified { file }));
+                }
+                let details = self.read_details(&key, details)?;
+                self.dossiers.push(Dossier {
+                    id: dossier,
+                    key,
+                    details,
+                    notes: Vec::new(),
+                    attachments: Vec::new(),
+                    consents: Vec::new(),
+                    withdrawals: Vec::new(),
+                });
+            }
+            Event::DetailsUpdated { dossier, details } => {
+                let position = self.position(dossier)?;
+                let updated = self.read_details(&self.dossiers[position].key, details)?;
+                self.dossiers[position].details = updated;
+            }
+            Event::NoteAdded { dossier, note, kind } => {
+                self.dossier_mut(dossier)?.notes.push(NoteEntry {
+                    object: note,
+                    kind,
+                    time,
+                });
+            }
+            Event::AttachmentAdded {
+                dossier,
+                attachment,
+                blob,
+            } => {
+                self.dossier_mut(dossier)?.attachments.push(AttachmentEntry {
+                    object: attachment,
+                    blob,
+                    time,
+                });
+            }
+            Event::ConsentRecorded {
+                dossier,
+                token,
+                consent,
+            } => {
+                self.dossier_mut(dossier)?.consents.push(ConsentEntry {
+                    token,
+                    object: consent,
+                    time,
+                });
+            }
+            Event::WithdrawalRecorded {
+                dossier,
+                token,
+                withdrawal,
+                withdraws,
+            } => {
+                self.dossier_mut(dossier)?.withdrawals.push(WithdrawalEntry {
+                    token,
+                    object: withdrawal,
+                    withdraws,
+                    time,
+                });
+            }
+            Event::DisclosureDecided(record) => self.disclosures.push((time, record)),
+        }
+        Ok(())
+    }
+
+    fn position(&self, id: DossierId) -> Result<usize> {
+        self.dossiers
+            .iter()
+            .position(|d| d.id == id)
+            .ok_or_else(|| Error::DossierNotFound {
+                reference: id.short(),
+            })
+    }
+
+    fn read_details(&self, key: &DossierKey, object: ObjectId) -> Result<Details> {
+        let file = Store::object_name(object);
+        let bytes = self.store.get_object(self.object_ref(object)?)?;
+        let plaintext = keys::open(&bytes, key.identity(), &file)?;
+        // A person record and a couple record have different keys, so at
+        // most one of the two decodings can succeed.
+        if let Ok(person) = cbor::from_slice::<PersonRecord>(&plaintext) {
+            return Ok(Details::Person(person));
+        }
+        cbor::from_slice::<CoupleRecord>(&plaintext)
+            .map(Details::Couple)
+            .map_err(|err| Error::unreadable(file, err))
+    }
+
+    /// Reads and decrypts one object of a dossier.
+    fn read_sealed(&self, dossier: &Dossier, object: ObjectId) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        let file = Store::object_name(object);
+        let bytes = self.store.get_object(self.object_ref(object)?)?;
+        keys::open(&bytes, dossier.key.identity(), &file)
+    }
+}
+
+fn read_header(bytes: &[u8]) -> Result<VaultHeader> {
+    let header: VaultHeader = cbor::from_slice(bytes).map_err(|err| Error::unreadable(HEADER_FILE, err))?;
+    if header.format != HEADER_MAGIC {
+        return Err(Error::unreadable(
+            HEADER_FILE,
+            crate::format::FormatError::Invalid("not a kluis vault"),
+        ));
+    }
+    if header.version != FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion {
+            found: header.version,
+        });
+    }
+    let valid_keys = header.counsellor.parse::<x25519::Recipient>().is_ok()
+        && header.recovery.parse::<x25519::Recipient>().is_ok()
+        && header.signing_key.len() == 32;
+    if !valid_keys {
+        return Err(Error::unreadable(
+            HEADER_FILE,
+            crate::format::FormatError::Invalid("public keys"),
+        ));
+    }
+    Ok(header)
+}
+
+fn ensure_empty(path: &Path) -> Result<()> {
+    match std::fs::read_dir(path) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(Error::VaultExists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(())
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotADirectory => Err(Error::VaultExists {
+            path: path.to_path_buf(),
+        }),
+        Err(err) => Err(Error::io(crate::error::IoAction::Reading, path, err)),
+    }
+}

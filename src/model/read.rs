@@ -1,0 +1,162 @@
+//! Reading dossiers: summaries, notes, attachments and stored tokens.
+
+use std::io::Read;
+
+use zeroize::Zeroizing;
+
+use super::{Details, Dossier, Vault};
+use crate::error::{Error, Result};
+use crate::format::{cbor, AttachmentRecord, NoteRecord};
+use crate::ids::{DossierId, ObjectId, TokenId};
+use crate::keys;
+use crate::store::Store;
+
+/// One line of `kluis list`.
+#[derive(Debug, Clone)]
+pub struct DossierSummary {
+    pub id: DossierId,
+    pub details: Details,
+    /// Registration numbers of the partners, for a couple record.
+    pub partners: Vec<String>,
+    pub notes: usize,
+    pub working_notes: usize,
+    pub attachments: usize,
+    pub consents: usize,
+}
+
+/// A decrypted note with its position in the dossier (numbered from 1).
+#[derive(Debug, Clone)]
+pub struct NoteView {
+    pub number: usize,
+    pub object: ObjectId,
+    pub record: NoteRecord,
+}
+
+/// An attachment's description with its position (numbered from 1).
+#[derive(Debug, Clone)]
+pub struct AttachmentView {
+    pub number: usize,
+    pub object: ObjectId,
+    pub record: AttachmentRecord,
+}
+
+impl Vault {
+    /// Summarizes every dossier, persons before couples, in creation order.
+    pub fn summaries(&self) -> Vec<DossierSummary> {
+        let mut list: Vec<DossierSummary> = self
+            .dossiers
+            .iter()
+            .map(|dossier| {
+                let partners = match &dossier.details {
+                    Details::Couple(couple) => [couple.partner_a, couple.partner_b]
+                        .iter()
+                        .filter_map(|id| self.dossier(*id).ok())
+                        .map(|partner| partner.details.registration().to_string())
+                        .collect(),
+                    Details::Person(_) => Vec::new(),
+                };
+                let working_notes = dossier
+                    .notes
+                    .iter()
+                    .filter(|n| n.kind == crate::format::NoteKind::WorkingNote)
+                    .count();
+                DossierSummary {
+                    id: dossier.id,
+                    details: dossier.details.clone(),
+                    partners,
+                    notes: dossier.notes.len() - working_notes,
+                    working_notes,
+                    attachments: dossier.attachments.len(),
+                    consents: dossier.consents.len(),
+                }
+            })
+            .collect();
+        list.sort_by_key(|summary| matches!(summary.details, Details::Couple(_)));
+        list
+    }
+
+    /// Decrypts every note of a dossier, working notes included.
+    pub fn notes(&self, dossier: &Dossier) -> Result<Vec<NoteView>> {
+        dossier
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(index, note)| {
+                let plaintext = self.read_sealed(dossier, note.object)?;
+                let record: NoteRecord = cbor::from_slice(&plaintext)
+                    .map_err(|err| Error::unreadable(Store::object_name(note.object), err))?;
+                Ok(NoteView {
+                    number: index + 1,
+                    object: note.object,
+                    record,
+                })
+            })
+            .collect()
+    }
+
+    /// Decrypts the descriptions of a dossier's attachments.
+    pub fn attachments(&self, dossier: &Dossier) -> Result<Vec<AttachmentView>> {
+        dossier
+            .attachments
+            .iter()
+            .enumerate()
+            .map(|(index, attachment)| {
+                let plaintext = self.read_sealed(dossier, attachment.object)?;
+                let record: AttachmentRecord = cbor::from_slice(&plaintext)
+                    .map_err(|err| Error::unreadable(Store::object_name(attachment.object), err))?;
+                if record.blob != attachment.blob {
+                    return Err(Error::Damaged(crate::error::Damage::Modified {
+                        file: Store::object_name(attachment.object),
+                    }));
+                }
+                Ok(AttachmentView {
+                    number: index + 1,
+                    object: attachment.object,
+                    record,
+                })
+            })
+            .collect()
+    }
+
+    /// Opens an attachment's content as a decrypting stream. A read fails
+    /// if the stored file does not match the journal.
+    pub fn attachment_content(
+        &self,
+        dossier: &Dossier,
+        attachment: &AttachmentView,
+    ) -> Result<impl Read + use<>> {
+        let blob = self.object_ref(attachment.record.blob)?;
+        let reader = self.store.open_object(blob)?;
+        keys::open_stream(reader, dossier.key.identity(), &Store::object_name(blob.id))
+    }
+
+    /// Returns every stored consent token with its grantor.
+    pub fn consent_tokens(&self) -> Result<Vec<(DossierId, TokenId, Zeroizing<Vec<u8>>)>> {
+        let mut tokens = Vec::new();
+        for dossier in &self.dossiers {
+            for consent in &dossier.consents {
+                tokens.push((
+                    dossier.id,
+                    consent.token,
+                    self.read_sealed(dossier, consent.object)?,
+                ));
+            }
+        }
+        Ok(tokens)
+    }
+
+    /// Returns every stored withdrawal with its grantor.
+    pub fn withdrawal_tokens(&self) -> Result<Vec<(DossierId, TokenId, Zeroizing<Vec<u8>>)>> {
+        let mut tokens = Vec::new();
+        for dossier in &self.dossiers {
+            for withdrawal in &dossier.withdrawals {
+                tokens.push((
+                    dossier.id,
+                    withdrawal.token,
+                    self.read_sealed(dossier, withdrawal.object)?,
+                ));
+            }
+        }
+        Ok(tokens)
+    }
+}

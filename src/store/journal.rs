@@ -1,0 +1,187 @@
+//! The journal: signed, hash-chained entries, and `HEAD`, which names the
+//! latest one.
+//!
+//! Entry `n` lives in `journal/<n as 12 digits>`. Its payload names the
+//! vault, its sequence number, the SHA-256 of entry `n - 1` (of `kluis.cbor`
+//! for entry 1), the objects it wrote with their hashes, and the encrypted
+//! event. `HEAD` is replaced after each entry; its sequence number only goes
+//! up.
+
+use std::fs;
+use std::path::PathBuf;
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use serde_bytes::ByteBuf;
+
+use super::{fsutil, sha256, Store, HEAD_FILE, JOURNAL_DIR};
+use crate::error::{Damage, Error, IoAction, Result};
+use crate::format::{cbor, cose, EntryPayload, FormatError, HeadPayload, ObjectRef, FORMAT_VERSION};
+use crate::ids::VaultId;
+
+/// One verified journal entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub seq: u64,
+    /// SHA-256 of the entry file.
+    pub hash: [u8; 32],
+    pub payload: EntryPayload,
+}
+
+/// The verified journal of a vault.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    pub entries: Vec<Entry>,
+    /// The sequence number `HEAD` names.
+    pub head_seq: u64,
+}
+
+/// Returns the path of entry `seq`, relative to the vault.
+pub fn entry_name(seq: u64) -> String {
+    format!("{JOURNAL_DIR}/{seq:012}")
+}
+
+impl Journal {
+    /// Reads and verifies the whole journal: every signature, the hash chain,
+    /// the sequence numbers, and that `HEAD` names an entry of the chain.
+    ///
+    /// Entries after the one `HEAD` names are accepted when they verify: they
+    /// are what a crash between writing an entry and replacing `HEAD` leaves.
+    pub fn load(store: &Store, vault: VaultId, header_bytes: &[u8], key: &VerifyingKey) -> Result<Self> {
+        let head = read_head(store, vault, key)?;
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut prev = sha256(header_bytes);
+        for seq in 1.. {
+            let name = entry_name(seq);
+            let Some(bytes) = fsutil::read_optional(&store.file(&name))? else {
+                if seq <= head.seq {
+                    return Err(Error::Damaged(Damage::Missing { file: name }));
+                }
+                break;
+            };
+            let entry = verify_entry(&bytes, seq, vault, &prev, key)?;
+            if seq == head.seq && entry.hash.as_slice() != head.entry.as_slice() {
+                return Err(Error::Damaged(Damage::Modified {
+                    file: HEAD_FILE.into(),
+                }));
+            }
+            prev = entry.hash;
+            entries.push(entry);
+        }
+        Ok(Self {
+            entries,
+            head_seq: head.seq,
+        })
+    }
+
+    /// Returns the sequence number of the last entry.
+    pub fn last_seq(&self) -> u64 {
+        self.entries.last().map_or(0, |entry| entry.seq)
+    }
+
+    /// Appends a signed entry and moves `HEAD` to it. The caller holds the
+    /// writer's lock and has already written every object the entry names.
+    pub fn append(
+        &mut self,
+        store: &Store,
+        vault: VaultId,
+        header_bytes: &[u8],
+        key: &SigningKey,
+        objects: Vec<ObjectRef>,
+        event: Vec<u8>,
+    ) -> Result<()> {
+        let seq = self.last_seq() + 1;
+        let prev = self
+            .entries
+            .last()
+            .map_or_else(|| sha256(header_bytes), |entry| entry.hash);
+        let payload = EntryPayload {
+            version: FORMAT_VERSION,
+            vault,
+            seq,
+            prev: ByteBuf::from(prev.to_vec()),
+            objects,
+            event: ByteBuf::from(event),
+        };
+        let bytes = cose::sign(cose::JOURNAL_ENTRY, cbor::to_vec(&payload), key);
+        let path = store.file(&entry_name(seq));
+        fsutil::create_private_dir(path.parent().expect("entries have a parent"))?;
+        fsutil::write_new(&path, &bytes)?;
+        let hash = sha256(&bytes);
+        write_head(store, vault, seq, hash, key)?;
+        self.entries.push(Entry { seq, hash, payload });
+        self.head_seq = seq;
+        Ok(())
+    }
+}
+
+fn verify_entry(
+    bytes: &[u8],
+    seq: u64,
+    vault: VaultId,
+    prev: &[u8; 32],
+    key: &VerifyingKey,
+) -> Result<Entry> {
+    let broken = |reason: String| Error::Damaged(Damage::Journal { seq, reason });
+    let payload = cose::verify(bytes, cose::JOURNAL_ENTRY, key).map_err(|err| broken(err.to_string()))?;
+    let payload: EntryPayload = cbor::from_slice(&payload).map_err(|err| broken(err.to_string()))?;
+    if payload.version != FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion {
+            found: payload.version,
+        });
+    }
+    if payload.vault != vault {
+        return Err(broken(FormatError::WrongVault.to_string()));
+    }
+    if payload.seq != seq {
+        return Err(broken(format!("the entry says it is number {}", payload.seq)));
+    }
+    if payload.prev.as_slice() != prev.as_slice() {
+        return Err(broken(
+            "the hash chain does not link to the previous entry".into(),
+        ));
+    }
+    Ok(Entry {
+        seq,
+        hash: sha256(bytes),
+        payload,
+    })
+}
+
+fn read_head(store: &Store, vault: VaultId, key: &VerifyingKey) -> Result<HeadPayload> {
+    let path = store.file(HEAD_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Damaged(Damage::Missing {
+                file: HEAD_FILE.into(),
+            }))
+        }
+        Err(err) => return Err(Error::io(IoAction::Reading, path, err)),
+    };
+    let payload = cose::verify(&bytes, cose::HEAD, key).map_err(|err| Error::unreadable(HEAD_FILE, err))?;
+    let head: HeadPayload = cbor::from_slice(&payload).map_err(|err| Error::unreadable(HEAD_FILE, err))?;
+    if head.version != FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion { found: head.version });
+    }
+    if head.vault != vault {
+        return Err(Error::unreadable(HEAD_FILE, FormatError::WrongVault));
+    }
+    Ok(head)
+}
+
+/// Replaces `HEAD` with a signed pointer to entry `seq`.
+pub fn write_head(store: &Store, vault: VaultId, seq: u64, entry: [u8; 32], key: &SigningKey) -> Result<()> {
+    let head = HeadPayload {
+        version: FORMAT_VERSION,
+        vault,
+        seq,
+        entry: ByteBuf::from(entry.to_vec()),
+    };
+    let bytes = cose::sign(cose::HEAD, cbor::to_vec(&head), key);
+    fsutil::replace(&store.file(HEAD_FILE), &bytes)
+}
+
+/// Returns the folder that holds the entries.
+pub fn journal_dir(store: &Store) -> PathBuf {
+    store.file(JOURNAL_DIR)
+}
