@@ -136,10 +136,26 @@ pub enum Damage {
     Modified { file: String },
     #[error("{file} is missing")]
     Missing { file: String },
-    #[error("the journal is broken at entry {seq}: {reason}")]
-    Journal { seq: u64, reason: String },
+    #[error("the journal is broken at entry {seq}: {problem}")]
+    Journal { seq: u64, problem: JournalProblem },
     #[error("the identity file does not belong to this vault")]
     ForeignIdentity,
+}
+
+/// What is wrong with a journal entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JournalProblem {
+    #[error("its signature is invalid")]
+    BadSignature,
+    #[error("it cannot be read")]
+    Malformed,
+    #[error("it belongs to another vault")]
+    OtherVault,
+    #[error("it carries another entry number")]
+    WrongNumber,
+    #[error("it does not link to the entry before it")]
+    BrokenChain,
 }
 
 impl Error {

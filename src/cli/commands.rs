@@ -504,9 +504,11 @@ fn consent_list(context: &Context, args: ConsentListArgs) -> Result<()> {
         let until = payload
             .valid_until
             .and_then(|until| jiff::Timestamp::from_second(until).ok())
-            .and_then(|until| time::date_of(until).yesterday().ok())
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| fl!("word-open-ended"));
+            .and_then(|until| time::date_of(until).yesterday().ok());
+        let period = match until {
+            Some(until) => fl!("period-bounded", from = from, until = until.to_string()),
+            None => fl!("period-open", from = from),
+        };
         println!(
             "{}",
             fl!(
@@ -515,8 +517,7 @@ fn consent_list(context: &Context, args: ConsentListArgs) -> Result<()> {
                 grantor = texts::person(&vault, payload.grantor),
                 recipient = recipient,
                 state = state,
-                from = from,
-                until = until,
+                period = period,
                 after_end = if payload.after_end {
                     fl!("word-yes")
                 } else {

@@ -1,8 +1,9 @@
 //! Turning library errors into one localized message, one hint, and an exit
 //! code from the documented table (README, "Exit status").
 
+use kluis::consent::token::Inconsistency;
 use kluis::consent::token::TokenError;
-use kluis::error::{Damage, Error, IoAction, WeakPassphrase};
+use kluis::error::{Damage, Error, IoAction, JournalProblem, WeakPassphrase};
 use kluis::fl;
 
 /// The exit codes of `kluis`, as documented.
@@ -233,7 +234,9 @@ fn damage_text(damage: &Damage) -> String {
         }
         Damage::Modified { file } => fl!("damage-modified", file = file.clone()),
         Damage::Missing { file } => fl!("damage-missing", file = file.clone()),
-        Damage::Journal { seq, reason } => fl!("damage-journal", seq = seq, reason = reason.clone()),
+        Damage::Journal { seq, problem } => {
+            fl!("damage-journal", seq = seq, problem = journal_problem(*problem))
+        }
         Damage::ForeignIdentity => fl!("damage-foreign-identity"),
         other => other.to_string(),
     }
@@ -246,7 +249,29 @@ fn token_reason(reason: &TokenError) -> String {
         TokenError::UnknownSigner => fl!("token-unknown-signer"),
         TokenError::OtherVault => fl!("token-other-vault"),
         TokenError::UnsupportedVersion(version) => fl!("token-unsupported-version", version = version),
-        TokenError::Inconsistent(what) => fl!("token-inconsistent", what = what.to_string()),
+        TokenError::Inconsistent(what) => fl!("token-inconsistent", what = inconsistency(*what)),
         other => other.to_string(),
+    }
+}
+
+fn journal_problem(problem: JournalProblem) -> String {
+    match problem {
+        JournalProblem::BadSignature => fl!("journal-bad-signature"),
+        JournalProblem::Malformed => fl!("journal-malformed"),
+        JournalProblem::OtherVault => fl!("journal-other-vault"),
+        JournalProblem::WrongNumber => fl!("journal-wrong-number"),
+        JournalProblem::BrokenChain => fl!("journal-broken-chain"),
+        _ => problem.to_string(),
+    }
+}
+
+fn inconsistency(what: Inconsistency) -> String {
+    match what {
+        Inconsistency::ConsentNotInWriting => fl!("inconsistent-not-in-writing"),
+        Inconsistency::EmptyValidity => fl!("inconsistent-empty-validity"),
+        Inconsistency::EmptyScope => fl!("inconsistent-empty-scope"),
+        Inconsistency::NothingWithdrawn => fl!("inconsistent-nothing-withdrawn"),
+        Inconsistency::WrongDossier => fl!("inconsistent-wrong-dossier"),
+        _ => what.to_string(),
     }
 }

@@ -75,7 +75,7 @@ impl ConsentBook {
             if payload.grantor != grantor || payload.id != id {
                 return Err(Error::InvalidToken {
                     token: id.short(),
-                    reason: TokenError::Inconsistent("stored in the wrong dossier"),
+                    reason: TokenError::Inconsistent(token::Inconsistency::WrongDossier),
                 });
             }
             consents.push(ConsentStatus {
@@ -91,7 +91,7 @@ impl ConsentBook {
             if payload.grantor != grantor || payload.id != id {
                 return Err(Error::InvalidToken {
                     token: id.short(),
-                    reason: TokenError::Inconsistent("stored in the wrong dossier"),
+                    reason: TokenError::Inconsistent(token::Inconsistency::WrongDossier),
                 });
             }
             let in_writing = payload.collection != CollectionRecord::NotInWriting;

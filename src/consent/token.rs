@@ -27,7 +27,23 @@ pub enum TokenError {
     #[error("the token has unsupported version {0}")]
     UnsupportedVersion(u32),
     #[error("the token is inconsistent: {0}")]
-    Inconsistent(&'static str),
+    Inconsistent(Inconsistency),
+}
+
+/// How a token contradicts itself or the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Inconsistency {
+    #[error("a consent must be given in writing")]
+    ConsentNotInWriting,
+    #[error("the validity period is empty")]
+    EmptyValidity,
+    #[error("the scope is empty")]
+    EmptyScope,
+    #[error("the withdrawal names no consent")]
+    NothingWithdrawn,
+    #[error("it is stored in another dossier than its grantor's")]
+    WrongDossier,
 }
 
 impl From<FormatError> for TokenError {
@@ -65,16 +81,16 @@ pub fn verify_consent(bytes: &[u8], signers: &Signers) -> Result<ConsentPayload,
     let payload: ConsentPayload = cbor::from_slice(&envelope.verify(&key)?)?;
     check_common(payload.version, payload.vault, signers.vault)?;
     if payload.collection == CollectionRecord::NotInWriting {
-        return Err(TokenError::Inconsistent("a consent must be in writing"));
+        return Err(TokenError::Inconsistent(Inconsistency::ConsentNotInWriting));
     }
     if payload
         .valid_until
         .is_some_and(|until| until <= payload.valid_from)
     {
-        return Err(TokenError::Inconsistent("the validity period is empty"));
+        return Err(TokenError::Inconsistent(Inconsistency::EmptyValidity));
     }
     if payload.scope.dossiers.is_empty() || payload.scope.classes.is_empty() {
-        return Err(TokenError::Inconsistent("the scope is empty"));
+        return Err(TokenError::Inconsistent(Inconsistency::EmptyScope));
     }
     Ok(payload)
 }
@@ -87,7 +103,7 @@ pub fn verify_withdrawal(bytes: &[u8], signers: &Signers) -> Result<WithdrawalPa
     let payload: WithdrawalPayload = cbor::from_slice(&envelope.verify(&key)?)?;
     check_common(payload.version, payload.vault, signers.vault)?;
     if payload.withdraws.is_empty() {
-        return Err(TokenError::Inconsistent("the withdrawal names no consent"));
+        return Err(TokenError::Inconsistent(Inconsistency::NothingWithdrawn));
     }
     Ok(payload)
 }

@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn ssh_key_with_comment_parsed() {
-        let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpuf0ORoN4NRDSXvOKvb6PcjWanmKrgFgtv anouk@example.nl";
+        let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOVxMSdKxhXlP9OHo7z0/lt06/0SgT8z99ywYbhvjYqa anouk@example.nl";
         let parsed = ExportRecipient::parse(line).unwrap();
         assert!(matches!(parsed, ExportRecipient::Ssh(..)));
     }

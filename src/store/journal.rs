@@ -14,7 +14,7 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde_bytes::ByteBuf;
 
 use super::{fsutil, sha256, Store, HEAD_FILE, JOURNAL_DIR};
-use crate::error::{Damage, Error, IoAction, Result};
+use crate::error::{Damage, Error, IoAction, JournalProblem, Result};
 use crate::format::{cbor, cose, EntryPayload, FormatError, HeadPayload, ObjectRef, FORMAT_VERSION};
 use crate::ids::VaultId;
 
@@ -121,24 +121,25 @@ fn verify_entry(
     prev: &[u8; 32],
     key: &VerifyingKey,
 ) -> Result<Entry> {
-    let broken = |reason: String| Error::Damaged(Damage::Journal { seq, reason });
-    let payload = cose::verify(bytes, cose::JOURNAL_ENTRY, key).map_err(|err| broken(err.to_string()))?;
-    let payload: EntryPayload = cbor::from_slice(&payload).map_err(|err| broken(err.to_string()))?;
+    let broken = |problem: JournalProblem| Error::Damaged(Damage::Journal { seq, problem });
+    let payload = cose::verify(bytes, cose::JOURNAL_ENTRY, key).map_err(|err| match err {
+        FormatError::BadSignature => broken(JournalProblem::BadSignature),
+        _ => broken(JournalProblem::Malformed),
+    })?;
+    let payload: EntryPayload = cbor::from_slice(&payload).map_err(|_| broken(JournalProblem::Malformed))?;
     if payload.version != FORMAT_VERSION {
         return Err(Error::UnsupportedVersion {
             found: payload.version,
         });
     }
     if payload.vault != vault {
-        return Err(broken(FormatError::WrongVault.to_string()));
+        return Err(broken(JournalProblem::OtherVault));
     }
     if payload.seq != seq {
-        return Err(broken(format!("the entry says it is number {}", payload.seq)));
+        return Err(broken(JournalProblem::WrongNumber));
     }
     if payload.prev.as_slice() != prev.as_slice() {
-        return Err(broken(
-            "the hash chain does not link to the previous entry".into(),
-        ));
+        return Err(broken(JournalProblem::BrokenChain));
     }
     Ok(Entry {
         seq,
