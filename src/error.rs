@@ -19,6 +19,8 @@ pub enum Error {
     UnsupportedVersion { found: u32 },
     #[error("wrong passphrase")]
     WrongPassphrase,
+    #[error("the recovery key does not open this vault")]
+    WrongRecoveryKey,
     #[error("passphrase too weak: {0}")]
     WeakPassphrase(WeakPassphrase),
     #[error("the two passphrases differ")]

@@ -33,6 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Init(InitArgs),
+    Recover(RecoverArgs),
     #[command(subcommand)]
     Person(PersonCommand),
     #[command(subcommand)]
@@ -50,6 +51,12 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    #[arg(long, value_name = "FILE")]
+    pub recovery_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
     #[arg(long, value_name = "FILE")]
     pub recovery_key_file: Option<PathBuf>,
 }

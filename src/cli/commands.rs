@@ -46,6 +46,7 @@ pub fn default_vault() -> PathBuf {
 pub fn run(context: &Context, command: Command) -> Result<()> {
     match command {
         Command::Init(args) => init(context, args),
+        Command::Recover(args) => recover(context, args),
         Command::Person(PersonCommand::Add(args)) => person_add(context, args),
         Command::Couple(CoupleCommand::Add(args)) => couple_add(context, args),
         Command::End(args) => end(context, args),
@@ -87,6 +88,28 @@ fn init(context: &Context, args: InitArgs) -> Result<()> {
         }
     }
     eprintln!("{}", fl!("init-done", path = vault.path().display().to_string()));
+    Ok(())
+}
+
+fn recover(context: &Context, args: RecoverArgs) -> Result<()> {
+    let key_text = match &args.recovery_key_file {
+        Some(path) => {
+            let bytes = zeroize::Zeroizing::new(
+                fs::read(path).map_err(|err| Error::io(IoAction::Reading, path, err))?,
+            );
+            zeroize::Zeroizing::new(String::from_utf8_lossy(&bytes).to_string())
+        }
+        None => zeroize::Zeroizing::new(
+            input::secret_prompt(&fl!("prompt-recovery-key"))?
+                .expose_secret()
+                .to_string(),
+        ),
+    };
+    let recovery = kluis::keys::parse_recovery_key(&key_text)?;
+    eprintln!("{}", fl!("recover-new-passphrase"));
+    let passphrase = input::passphrase(context.passphrase_file.as_deref(), true)?;
+    Vault::recover(&context.vault, &recovery, passphrase)?;
+    eprintln!("{}", fl!("recover-done"));
     Ok(())
 }
 

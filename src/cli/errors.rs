@@ -65,6 +65,11 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-wrong-passphrase"),
             Some(fl!("hint-wrong-passphrase")),
         ),
+        Error::WrongRecoveryKey => report(
+            code::LOCKED_OUT,
+            fl!("error-wrong-recovery-key"),
+            Some(fl!("hint-wrong-recovery-key")),
+        ),
         Error::WeakPassphrase(rule) => {
             let rule = match rule {
                 WeakPassphrase::TooShort => fl!("weak-too-short", min = kluis::keys::MIN_PASSPHRASE_CHARS),

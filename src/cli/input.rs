@@ -46,6 +46,14 @@ pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString> {
     Ok(first)
 }
 
+/// Asks for a secret on the terminal without echo.
+pub fn secret_prompt(text: &str) -> Result<SecretString> {
+    if !io::stdin().is_terminal() && !io::stderr().is_terminal() {
+        return Err(Error::NoPassphrase);
+    }
+    prompt(text)
+}
+
 fn prompt(text: &str) -> Result<SecretString> {
     rpassword::prompt_password(format!("{text} "))
         .map(SecretString::from)

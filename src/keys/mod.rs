@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::error::{Damage, Error, Result, WeakPassphrase};
 use crate::format::{cbor, DossierKeyRecord, FormatError, IdentityRecord};
 use crate::ids::{DossierId, VaultId};
+use crate::store::{IDENTITY_FILE, RECOVERY_FILE};
 
 /// Passphrases shorter than this many characters are refused.
 pub const MIN_PASSPHRASE_CHARS: usize = 12;
@@ -71,18 +72,30 @@ impl CounsellorKeys {
         self.signing.verifying_key()
     }
 
-    /// Encrypts the keys into the bytes of `identity.age`, protected by the
-    /// passphrase with age's scrypt recipient.
-    pub fn seal(&self, vault: VaultId, passphrase: SecretString) -> Vec<u8> {
+    /// Encodes the keys as the plaintext of an identity file.
+    fn to_record(&self, vault: VaultId) -> Zeroizing<Vec<u8>> {
         let record = IdentityRecord {
             version: crate::format::FORMAT_VERSION,
             vault,
             age_identity: self.age.to_string().expose_secret().to_string(),
             signing_seed: self.signing.to_bytes().to_vec(),
         };
-        let plaintext = Zeroizing::new(cbor::to_vec(&record));
-        let encryptor = age::Encryptor::with_user_passphrase(passphrase);
-        seal_with(encryptor, &plaintext)
+        Zeroizing::new(cbor::to_vec(&record))
+    }
+
+    /// Encrypts the keys into the bytes of `identity.age`, protected by the
+    /// passphrase with age's scrypt recipient.
+    pub fn seal(&self, vault: VaultId, passphrase: SecretString) -> Vec<u8> {
+        seal_with(
+            age::Encryptor::with_user_passphrase(passphrase),
+            &self.to_record(vault),
+        )
+    }
+
+    /// Encrypts the keys into the bytes of `recovery.age`, which the recovery
+    /// key opens when the passphrase is lost.
+    pub fn seal_for_recovery(&self, vault: VaultId, recovery: &x25519::Recipient) -> Vec<u8> {
+        seal(std::slice::from_ref(recovery), &self.to_record(vault))
     }
 
     /// Decrypts `identity.age` with the passphrase.
@@ -90,7 +103,7 @@ impl CounsellorKeys {
         let decryptor = age::Decryptor::new_buffered(bytes).map_err(|err| identity_damage(&err))?;
         if !decryptor.is_scrypt() {
             return Err(Error::Damaged(Damage::Unreadable {
-                file: "identity.age".into(),
+                file: IDENTITY_FILE.into(),
                 reason: "not passphrase-encrypted".into(),
             }));
         }
@@ -107,20 +120,52 @@ impl CounsellorKeys {
         reader
             .read_to_end(&mut plaintext)
             .map_err(|err| identity_damage(&err))?;
+        Self::from_record(&plaintext, vault, IDENTITY_FILE)
+    }
+
+    /// Decrypts `recovery.age` with the recovery key.
+    pub fn unseal_recovery(bytes: &[u8], recovery: &x25519::Identity, vault: VaultId) -> Result<Self> {
+        let decryptor = age::Decryptor::new_buffered(bytes).map_err(|err| {
+            Error::Damaged(Damage::Unreadable {
+                file: RECOVERY_FILE.into(),
+                reason: err.to_string(),
+            })
+        })?;
+        let mut reader = match decryptor.decrypt(iter::once(recovery as &dyn age::Identity)) {
+            Ok(reader) => reader,
+            Err(age::DecryptError::NoMatchingKeys) => return Err(Error::WrongRecoveryKey),
+            Err(err) => {
+                return Err(Error::Damaged(Damage::Unreadable {
+                    file: RECOVERY_FILE.into(),
+                    reason: err.to_string(),
+                }))
+            }
+        };
+        let mut plaintext = Zeroizing::new(Vec::new());
+        reader.read_to_end(&mut plaintext).map_err(|err| {
+            Error::Damaged(Damage::Unreadable {
+                file: RECOVERY_FILE.into(),
+                reason: err.to_string(),
+            })
+        })?;
+        Self::from_record(&plaintext, vault, RECOVERY_FILE)
+    }
+
+    fn from_record(plaintext: &[u8], vault: VaultId, file: &str) -> Result<Self> {
         let record: IdentityRecord =
-            cbor::from_slice(&plaintext).map_err(|err| Error::unreadable("identity.age", err))?;
+            cbor::from_slice(plaintext).map_err(|err| Error::unreadable(file, err))?;
         if record.vault != vault {
             return Err(Error::Damaged(Damage::ForeignIdentity));
         }
         let age = record
             .age_identity
             .parse::<x25519::Identity>()
-            .map_err(|_| Error::unreadable("identity.age", FormatError::Invalid("age identity")))?;
+            .map_err(|_| Error::unreadable(file, FormatError::Invalid("age identity")))?;
         let seed: [u8; 32] = record
             .signing_seed
             .as_slice()
             .try_into()
-            .map_err(|_| Error::unreadable("identity.age", FormatError::Invalid("signing seed")))?;
+            .map_err(|_| Error::unreadable(file, FormatError::Invalid("signing seed")))?;
         let signing = SigningKey::from_bytes(&seed);
         Ok(Self { age, signing })
     }
@@ -128,7 +173,7 @@ impl CounsellorKeys {
 
 fn identity_damage(err: &dyn std::fmt::Display) -> Error {
     Error::Damaged(Damage::Unreadable {
-        file: "identity.age".into(),
+        file: IDENTITY_FILE.into(),
         reason: err.to_string(),
     })
 }
@@ -297,4 +342,14 @@ mod tests {
         let wrapped = key.wrap(&[counsellor.to_public()]);
         assert!(DossierKey::unwrap(&wrapped, &stranger, "key").is_err());
     }
+}
+
+/// Parses a recovery key (`AGE-SECRET-KEY-1…`) from the first line of text
+/// that is not empty or a comment.
+pub fn parse_recovery_key(text: &str) -> Result<x25519::Identity> {
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .and_then(|line| line.parse::<x25519::Identity>().ok())
+        .ok_or(Error::WrongRecoveryKey)
 }

@@ -23,7 +23,7 @@ use crate::format::{
 use crate::ids::{DossierId, ObjectId, TokenId, VaultId};
 use crate::keys::{self, CounsellorKeys, DossierKey, RecoveryKey};
 use crate::store::journal::Journal;
-use crate::store::{fsutil, Store, WriteLock, HEADER_FILE, IDENTITY_FILE};
+use crate::store::{fsutil, Store, WriteLock, HEADER_FILE, IDENTITY_FILE, RECOVERY_FILE};
 
 /// Whether a dossier is a person's or a couple's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +147,10 @@ impl Vault {
         // The identity file first: a folder with a header but no identity
         // would be a vault nobody can open.
         fsutil::write_new(&store.file(IDENTITY_FILE), &keys.seal(vault, passphrase))?;
+        fsutil::write_new(
+            &store.file(RECOVERY_FILE),
+            &keys.seal_for_recovery(vault, &recovery.recipient()),
+        )?;
         fsutil::write_new(&store.file(HEADER_FILE), &header_bytes)?;
 
         let mut opened = Self {
@@ -208,6 +212,39 @@ impl Vault {
         };
         vault.replay()?;
         Ok(vault)
+    }
+
+    /// Replaces the passphrase of the vault in `path`, proving the right to
+    /// do so with the recovery key. The identity file is replaced in one
+    /// step, so a crash leaves the old or the new one.
+    pub fn recover(path: &Path, recovery: &x25519::Identity, new_passphrase: SecretString) -> Result<()> {
+        keys::check_passphrase(&new_passphrase).map_err(Error::WeakPassphrase)?;
+        let store = Store::new(path);
+        let Some(header_bytes) = fsutil::read_optional(&store.file(HEADER_FILE))? else {
+            return Err(Error::VaultNotFound {
+                path: path.to_path_buf(),
+            });
+        };
+        let header = read_header(&header_bytes)?;
+        let _lock = store.lock()?;
+        if recovery.to_public().to_string() != header.recovery {
+            return Err(Error::WrongRecoveryKey);
+        }
+        let Some(sealed) = fsutil::read_optional(&store.file(RECOVERY_FILE))? else {
+            return Err(Error::Damaged(Damage::Missing {
+                file: RECOVERY_FILE.into(),
+            }));
+        };
+        let keys = CounsellorKeys::unseal_recovery(&sealed, recovery, header.vault)?;
+        if keys.recipient().to_string() != header.counsellor
+            || keys.verifying_key().to_bytes().as_slice() != header.signing_key.as_slice()
+        {
+            return Err(Error::Damaged(Damage::ForeignIdentity));
+        }
+        fsutil::replace(
+            &store.file(IDENTITY_FILE),
+            &keys.seal(header.vault, new_passphrase),
+        )
     }
 
     /// Returns the vault's identifier.

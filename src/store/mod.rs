@@ -6,6 +6,7 @@
 //! ```text
 //! kluis.cbor              public header
 //! identity.age            the counsellor's keys, passphrase-encrypted
+//! recovery.age            the same keys, encrypted to the recovery key
 //! objects/XX/<32 hex>     write-once age files, XX = first two hex digits
 //! journal/<12 digits>     signed journal entries, numbered from 1
 //! HEAD                    signed pointer to the latest entry
@@ -28,6 +29,7 @@ use fsutil::AtomicFile;
 
 pub const HEADER_FILE: &str = "kluis.cbor";
 pub const IDENTITY_FILE: &str = "identity.age";
+pub const RECOVERY_FILE: &str = "recovery.age";
 pub const HEAD_FILE: &str = "HEAD";
 pub const LOCK_FILE: &str = "lock";
 pub const OBJECTS_DIR: &str = "objects";
