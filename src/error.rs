@@ -89,7 +89,7 @@ pub enum Error {
     },
 }
 
-/// What kluis was doing when an I/O error happened.
+/// The operation during which an I/O error happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IoAction {
@@ -128,7 +128,7 @@ impl std::fmt::Display for WeakPassphrase {
     }
 }
 
-/// What is wrong with a damaged vault, and where.
+/// The kind and place of damage to a vault.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Damage {
@@ -144,7 +144,7 @@ pub enum Damage {
     ForeignIdentity,
 }
 
-/// What is wrong with a journal entry.
+/// The defect found in a journal entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum JournalProblem {

@@ -18,7 +18,7 @@ pub const PASSPHRASE_VAR: &str = "KLUIS_PASSPHRASE";
 
 /// Gets the vault passphrase: from `KLUIS_PASSPHRASE`, from the first line
 /// of the passphrase file, or from a prompt without echo. With `confirm`,
-/// a prompt asks twice.
+/// the prompt repeats and both entries must match.
 pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString> {
     if let Ok(value) = std::env::var(PASSPHRASE_VAR) {
         if !value.is_empty() {

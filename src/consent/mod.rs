@@ -34,7 +34,7 @@ pub struct AttestedConsent<R> {
     pub form: Attachment<R>,
 }
 
-/// How a withdrawal reached the counsellor.
+/// The way a withdrawal reached the counsellor.
 pub enum WithdrawalMethod<R> {
     /// A signed letter, whose scan is stored in the grantor's dossier.
     Letter(Attachment<R>),
@@ -336,7 +336,7 @@ pub fn withdraw<R: Read>(
     Ok(payload.id)
 }
 
-/// Where a consent stands at one instant, for overviews.
+/// The state of a consent at one instant, for overviews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentState {
     Active,

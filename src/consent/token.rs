@@ -12,7 +12,7 @@ use crate::format::{
 };
 use crate::ids::VaultId;
 
-/// Why a token was rejected.
+/// The reason a token was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
@@ -30,7 +30,7 @@ pub enum TokenError {
     Inconsistent(Inconsistency),
 }
 
-/// How a token contradicts itself or the vault.
+/// A contradiction inside a token, or between a token and the vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Inconsistency {

@@ -178,7 +178,8 @@ fn identity_damage(err: &dyn std::fmt::Display) -> Error {
     })
 }
 
-/// A dossier's own age identity (G2).
+/// A dossier's own age identity, so each dossier can be read or destroyed
+/// without touching another's key.
 pub struct DossierKey {
     pub dossier: DossierId,
     identity: x25519::Identity,

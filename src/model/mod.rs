@@ -1,4 +1,4 @@
-//! The vault as a counsellor sees it: person dossiers, couple records,
+//! The vault as a counsellor works with it: person dossiers, couple records,
 //! notes, attachments and consents, rebuilt from the verified journal.
 
 mod ops;
@@ -83,7 +83,7 @@ pub struct WithdrawalEntry {
     pub time: i64,
 }
 
-/// One dossier with its key and everything the journal says it holds.
+/// One dossier with its key and every item the journal lists for it.
 pub struct Dossier {
     pub id: DossierId,
     pub key: DossierKey,
@@ -144,8 +144,8 @@ impl Vault {
         };
         let header_bytes = cbor::to_vec(&header);
 
-        // The identity file first: a folder with a header but no identity
-        // would be a vault nobody can open.
+        // The identity file goes first, because a folder with a header but
+        // no identity would be a vault that cannot be opened.
         fsutil::write_new(&store.file(IDENTITY_FILE), &keys.seal(vault, passphrase))?;
         fsutil::write_new(
             &store.file(RECOVERY_FILE),

@@ -8,7 +8,6 @@
 //! up.
 
 use std::fs;
-use std::path::PathBuf;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde_bytes::ByteBuf;
@@ -180,9 +179,4 @@ pub fn write_head(store: &Store, vault: VaultId, seq: u64, entry: [u8; 32], key:
     };
     let bytes = cose::sign(cose::HEAD, cbor::to_vec(&head), key);
     fsutil::replace(&store.file(HEAD_FILE), &bytes)
-}
-
-/// Returns the folder that holds the entries.
-pub fn journal_dir(store: &Store) -> PathBuf {
-    store.file(JOURNAL_DIR)
 }
