@@ -300,6 +300,16 @@ impl RecoveryKey {
     }
 }
 
+/// Parses a recovery key (`AGE-SECRET-KEY-1…`) from the first line of text
+/// that is not empty or a comment.
+pub fn parse_recovery_key(text: &str) -> Result<x25519::Identity> {
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .and_then(|line| line.parse::<x25519::Identity>().ok())
+        .ok_or(Error::WrongRecoveryKey)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,14 +353,4 @@ mod tests {
         let wrapped = key.wrap(&[counsellor.to_public()]);
         assert!(DossierKey::unwrap(&wrapped, &stranger, "key").is_err());
     }
-}
-
-/// Parses a recovery key (`AGE-SECRET-KEY-1…`) from the first line of text
-/// that is not empty or a comment.
-pub fn parse_recovery_key(text: &str) -> Result<x25519::Identity> {
-    text.lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty() && !line.starts_with('#'))
-        .and_then(|line| line.parse::<x25519::Identity>().ok())
-        .ok_or(Error::WrongRecoveryKey)
 }

@@ -11,6 +11,9 @@ use crate::ids::{DossierId, ObjectId, TokenId};
 use crate::keys;
 use crate::store::Store;
 
+/// A token as stored: the dossier it is in, its id, and its COSE bytes.
+pub type StoredToken = (DossierId, TokenId, Zeroizing<Vec<u8>>);
+
 /// One line of `kluis list`.
 #[derive(Debug, Clone)]
 pub struct DossierSummary {
@@ -131,7 +134,7 @@ impl Vault {
     }
 
     /// Returns every stored consent token with its grantor.
-    pub fn consent_tokens(&self) -> Result<Vec<(DossierId, TokenId, Zeroizing<Vec<u8>>)>> {
+    pub fn consent_tokens(&self) -> Result<Vec<StoredToken>> {
         let mut tokens = Vec::new();
         for dossier in &self.dossiers {
             for consent in &dossier.consents {
@@ -146,7 +149,7 @@ impl Vault {
     }
 
     /// Returns every stored withdrawal with its grantor.
-    pub fn withdrawal_tokens(&self) -> Result<Vec<(DossierId, TokenId, Zeroizing<Vec<u8>>)>> {
+    pub fn withdrawal_tokens(&self) -> Result<Vec<StoredToken>> {
         let mut tokens = Vec::new();
         for dossier in &self.dossiers {
             for withdrawal in &dossier.withdrawals {
