@@ -23,8 +23,13 @@ use crate::store::{IDENTITY_FILE, RECOVERY_FILE};
 pub const MIN_PASSPHRASE_CHARS: usize = 12;
 /// Passphrases with fewer different characters than this are refused.
 pub const MIN_DISTINCT_CHARS: usize = 6;
-/// The largest scrypt work factor (log2 N) accepted when decrypting; age
-/// calibrates new files to about one second, which is near 2^18 today.
+/// The scrypt work factor (log2 N) of a new identity file. It is fixed
+/// rather than calibrated by timing, which age does by default, because a
+/// machine that is busy during `init` would otherwise get a weaker file.
+/// 2^18 needs 256 MiB of memory per unlock.
+pub const SCRYPT_WORK_FACTOR: u8 = 18;
+/// The largest scrypt work factor accepted when decrypting, so a hostile
+/// identity file cannot make kluis work for minutes.
 pub const MAX_SCRYPT_WORK_FACTOR: u8 = 22;
 
 /// Checks a new passphrase against kluis's rule: at least
@@ -86,10 +91,11 @@ impl CounsellorKeys {
     /// Encrypts the keys into the bytes of `identity.age`, protected by the
     /// passphrase with age's scrypt recipient.
     pub fn seal(&self, vault: VaultId, passphrase: SecretString) -> Vec<u8> {
-        seal_with(
-            age::Encryptor::with_user_passphrase(passphrase),
-            &self.to_record(vault),
-        )
+        let mut recipient = age::scrypt::Recipient::new(passphrase);
+        recipient.set_work_factor(SCRYPT_WORK_FACTOR);
+        let encryptor = age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
+            .expect("a single scrypt recipient always works");
+        seal_with(encryptor, &self.to_record(vault))
     }
 
     /// Encrypts the keys into the bytes of `recovery.age`, which the recovery
