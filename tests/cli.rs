@@ -1128,7 +1128,6 @@ fn r11_partial_export_lists_withheld() {
 }
 
 #[test]
-#[ignore = "bug: the document of a joint note in an export is headed with its first paragraph's description"]
 fn joint_note_heading_names_note() {
     let couple = TestVault::sample_couple(ENGLISH);
     let key = AgeKey::generate(couple.folder());
@@ -1247,7 +1246,6 @@ fn corrupted_attachment_exits_5() {
 }
 
 #[test]
-#[ignore = "bug: a damaged attachment is reported as the output file having been changed outside kluis"]
 fn corrupted_attachment_names_object() {
     let couple = TestVault::sample_couple(ENGLISH);
     let object = largest_file(&couple.path.join("objects"));
@@ -1476,7 +1474,6 @@ fn non_utf8_note_rejected() {
 }
 
 #[test]
-#[ignore = "bug: a note on standard input given as --file - is named \"-\" in the UTF-8 error"]
 fn non_utf8_stdin_note_names_note() {
     let couple = TestVault::sample_couple(ENGLISH);
     couple
@@ -1721,7 +1718,6 @@ fn usage_errors_localized() {
 }
 
 #[test]
-#[ignore = "bug: kluis panics with exit code 101 when standard output is a closed pipe"]
 fn show_into_closed_pipe_without_panic() {
     let couple = TestVault::sample_couple(ENGLISH);
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("kluis"))

@@ -18,6 +18,14 @@ use kluis::store::fsutil::AtomicFile;
 use super::args::*;
 use super::input;
 
+/// Writes a line to standard output, turning a failed write (a full disk,
+/// a closed pipe) into an error instead of a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        writeln!(io::stdout(), $($arg)*).map_err(|err| Error::io(IoAction::Writing, "-", err))?
+    };
+}
+
 /// Global settings every command needs.
 pub struct Context {
     pub vault: PathBuf,
@@ -84,7 +92,7 @@ fn init(context: &Context, args: InitArgs) -> Result<()> {
         }
         None => {
             eprintln!("{}", fl!("init-recovery-shown"));
-            println!("{}", secret.expose_secret());
+            out!("{}", secret.expose_secret());
         }
     }
     eprintln!("{}", fl!("init-done", path = vault.path().display().to_string()));
@@ -242,7 +250,7 @@ fn list(context: &Context) -> Result<()> {
             .map(str::to_string)
             .unwrap_or_else(|| "-".into());
         match &summary.details {
-            Details::Person(person) => println!(
+            Details::Person(person) => out!(
                 "{}",
                 fl!(
                     "list-person",
@@ -256,7 +264,7 @@ fn list(context: &Context) -> Result<()> {
                     consents = summary.consents
                 )
             ),
-            Details::Couple(couple) => println!(
+            Details::Couple(couple) => out!(
                 "{}",
                 fl!(
                     "list-couple",
@@ -284,13 +292,13 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
             .ok_or_else(|| Error::ItemNotFound {
                 reference: format!("{} {number}", fl!("word-note")),
             })?;
-        println!("# {} — {}", texts::note_kind(note.record.kind), note.record.date);
-        println!();
+        out!("# {} — {}", texts::note_kind(note.record.kind), note.record.date);
+        out!();
         match &note.record.body {
-            NoteBody::Text(body) => println!("{}", body.trim_end()),
+            NoteBody::Text(body) => out!("{}", body.trim_end()),
             NoteBody::Paragraphs(paragraphs) => {
                 for paragraph in paragraphs {
-                    println!("{} {}\n", text::tag(paragraph.about), paragraph.text);
+                    out!("{} {}\n", text::tag(paragraph.about), paragraph.text);
                 }
             }
         }
@@ -305,11 +313,12 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
                 .ok_or_else(|| Error::ItemNotFound {
                     reference: format!("{} {number}", fl!("word-attachment")),
                 })?;
+        let blob = attachment.record.blob;
         let mut content = vault.attachment_content(dossier, attachment)?;
         return match args.output.as_deref() {
             Some(path) if path != Path::new("-") => {
                 let mut file = new_private_file(path)?;
-                io::copy(&mut content, file.file()).map_err(|err| stream_error(err, path))?;
+                io::copy(&mut content, file.file()).map_err(|err| stream_error(err, path, blob))?;
                 file.commit(path, false)
             }
             _ => {
@@ -318,7 +327,7 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
                     return Err(Error::BinaryToTerminal);
                 }
                 let mut stdout = io::stdout().lock();
-                io::copy(&mut content, &mut stdout).map_err(|err| stream_error(err, Path::new("-")))?;
+                io::copy(&mut content, &mut stdout).map_err(|err| stream_error(err, Path::new("-"), blob))?;
                 stdout
                     .flush()
                     .map_err(|err| Error::io(IoAction::Writing, "-", err))
@@ -331,7 +340,7 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
 fn show_overview(vault: &Vault, dossier: &kluis::model::Dossier) -> Result<()> {
     match &dossier.details {
         Details::Person(person) => {
-            println!(
+            out!(
                 "{}",
                 fl!(
                     "show-person",
@@ -347,33 +356,33 @@ fn show_overview(vault: &Vault, dossier: &kluis::model::Dossier) -> Result<()> {
                 (fl!("field-end"), person.end.clone()),
             ] {
                 if let Some(value) = value {
-                    println!("  {label}: {value}");
+                    out!("  {label}: {value}");
                 }
             }
             for couple in vault.couples_of(dossier.id) {
-                println!("  {}: {}", fl!("field-couple"), couple.details.registration());
+                out!("  {}: {}", fl!("field-couple"), couple.details.registration());
             }
         }
         Details::Couple(couple) => {
             let a = texts::person(vault, couple.partner_a);
             let b = texts::person(vault, couple.partner_b);
-            println!(
+            out!(
                 "{}",
                 fl!("show-couple", registration = couple.registration.clone())
             );
-            println!("  {}: {a}", fl!("field-partner-a"));
-            println!("  {}: {b}", fl!("field-partner-b"));
-            println!("  {}: {}", fl!("field-start"), couple.start);
+            out!("  {}: {a}", fl!("field-partner-a"));
+            out!("  {}: {b}", fl!("field-partner-b"));
+            out!("  {}: {}", fl!("field-start"), couple.start);
             if let Some(end) = &couple.end {
-                println!("  {}: {end}", fl!("field-end"));
+                out!("  {}: {end}", fl!("field-end"));
             }
         }
     }
     let notes = vault.notes(dossier)?;
-    println!();
-    println!("{}", fl!("show-notes", count = notes.len()));
+    out!();
+    out!("{}", fl!("show-notes", count = notes.len()));
     for note in &notes {
-        println!(
+        out!(
             "  {:>3}. {} {} ",
             note.number,
             note.record.date,
@@ -381,20 +390,24 @@ fn show_overview(vault: &Vault, dossier: &kluis::model::Dossier) -> Result<()> {
         );
     }
     let attachments = vault.attachments(dossier)?;
-    println!("{}", fl!("show-attachments", count = attachments.len()));
+    out!("{}", fl!("show-attachments", count = attachments.len()));
     for attachment in &attachments {
-        println!(
+        out!(
             "  {:>3}. {} ({}, {} B)",
-            attachment.number, attachment.record.label, attachment.record.file_name, attachment.record.size
+            attachment.number,
+            attachment.record.label,
+            attachment.record.file_name,
+            attachment.record.size
         );
     }
     Ok(())
 }
 
-fn stream_error(err: io::Error, path: &Path) -> Error {
+/// Tells a damaged attachment, named by its object, from a failed write.
+fn stream_error(err: io::Error, path: &Path, blob: kluis::ids::ObjectId) -> Error {
     if err.kind() == io::ErrorKind::InvalidData {
         Error::Damaged(kluis::error::Damage::Modified {
-            file: path.display().to_string(),
+            file: kluis::store::Store::object_name(blob),
         })
     } else {
         Error::io(IoAction::Writing, path, err)
@@ -532,7 +545,7 @@ fn consent_list(context: &Context, args: ConsentListArgs) -> Result<()> {
             Some(until) => fl!("period-bounded", from = from, until = until.to_string()),
             None => fl!("period-open", from = from),
         };
-        println!(
+        out!(
             "{}",
             fl!(
                 "consent-line",

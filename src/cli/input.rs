@@ -81,7 +81,10 @@ pub fn note_text(file: Option<&Path>) -> Result<Zeroizing<String>> {
         None if !io::stdin().is_terminal() => read_stdin()?,
         None => edit()?,
     };
-    let what = file.map_or_else(|| fl!("input-note"), |path| path.display().to_string());
+    let what = match file {
+        Some(path) if path != Path::new("-") => path.display().to_string(),
+        _ => fl!("input-note"),
+    };
     Ok(Zeroizing::new(kluis::model::text::utf8(bytes.to_vec(), &what)?))
 }
 

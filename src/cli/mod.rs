@@ -39,6 +39,11 @@ pub fn main() -> ExitCode {
     };
     match commands::run(&context, cli.command) {
         Ok(()) => ExitCode::from(code::OK),
+        // The reader of the output went away (`kluis list | head`): stop
+        // quietly, as other command-line tools do.
+        Err(kluis::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::from(code::OK)
+        }
         Err(err) => {
             let report = errors::describe(&err);
             eprintln!("{} {}", fl!("label-error"), report.message);

@@ -97,9 +97,7 @@ fn write_notes<'p, W: Write>(
                 reference: first.object.short(),
             })?;
         let mut document = String::new();
-        let heading = texts::item(first);
-        let heading = heading.split(" — ").next().unwrap_or(&heading).to_string();
-        document.push_str(&format!("# {}\n\n", heading));
+        document.push_str(&format!("# {}\n\n", texts::note_heading(first)));
         match &note.record.body {
             NoteBody::Text(body) => {
                 document.push_str(body.trim_end());

@@ -71,6 +71,30 @@ pub fn item(item: &PlannedItem) -> String {
     }
 }
 
+/// Names the note an item belongs to, e.g. "K-2026-017, note 1: session of
+/// 2026-04-13", for the heading of the exported document.
+pub fn note_heading(planned: &PlannedItem) -> String {
+    let registration = planned.registration.clone();
+    match &planned.kind {
+        ItemKind::Note { number, kind, date }
+        | ItemKind::Paragraph {
+            note: number,
+            kind,
+            date,
+            ..
+        } => {
+            fl!(
+                "item-note",
+                registration = registration,
+                number = number,
+                kind = note_kind(*kind),
+                date = date.clone()
+            )
+        }
+        ItemKind::Attachment { .. } => item(planned),
+    }
+}
+
 /// Names a person for messages: "Name (registration)".
 pub fn person(vault: &Vault, id: DossierId) -> String {
     match vault.dossier(id).map(|d| &d.details) {
