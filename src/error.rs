@@ -158,6 +158,8 @@ pub enum JournalProblem {
     WrongNumber,
     #[error("it does not link to the entry before it")]
     BrokenChain,
+    #[error("it refers to an object that another entry wrote")]
+    ForeignObject,
 }
 
 impl Error {

@@ -286,3 +286,37 @@ fn withdrawal_stops_next_export() {
     consent::withdraw::<&[u8]>(&mut vault, id, consent::WithdrawalMethod::NotInWriting).unwrap();
     assert_eq!(allowed_about_a(&vault), 0);
 }
+
+#[test]
+fn missing_entry_after_head_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault");
+    let (mut vault, _, a, _, _) = couple_vault(&path);
+    let head_before = fs::read(path.join("HEAD")).unwrap();
+    let next = vault.journal_len() + 1;
+    vault
+        .add_note(
+            a,
+            NoteKind::Session,
+            date("2026-03-16"),
+            NoteBody::Text("een".into()),
+        )
+        .unwrap();
+    vault
+        .add_note(
+            a,
+            NoteKind::Session,
+            date("2026-03-23"),
+            NoteBody::Text("twee".into()),
+        )
+        .unwrap();
+    drop(vault);
+
+    fs::write(path.join("HEAD"), head_before).unwrap();
+    fs::remove_file(path.join(format!("journal/{next:012}"))).unwrap();
+    let result = Vault::open(&path, passphrase(), Access::Read);
+    assert!(matches!(
+        result,
+        Err(Error::Damaged(kluis::error::Damage::Missing { .. }))
+    ));
+}

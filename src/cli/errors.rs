@@ -266,6 +266,7 @@ fn journal_problem(problem: JournalProblem) -> String {
         JournalProblem::OtherVault => fl!("journal-other-vault"),
         JournalProblem::WrongNumber => fl!("journal-wrong-number"),
         JournalProblem::BrokenChain => fl!("journal-broken-chain"),
+        JournalProblem::ForeignObject => fl!("journal-foreign-object"),
         _ => problem.to_string(),
     }
 }
@@ -277,6 +278,8 @@ fn inconsistency(what: Inconsistency) -> String {
         Inconsistency::EmptyScope => fl!("inconsistent-empty-scope"),
         Inconsistency::NothingWithdrawn => fl!("inconsistent-nothing-withdrawn"),
         Inconsistency::WrongDossier => fl!("inconsistent-wrong-dossier"),
+        Inconsistency::DataPeriodUnsupported => fl!("inconsistent-data-period"),
+        Inconsistency::FormMissing => fl!("inconsistent-form-missing"),
         _ => what.to_string(),
     }
 }

@@ -103,7 +103,7 @@ fn edit() -> Result<Zeroizing<Vec<u8>>> {
     let folder = private_memory_folder().ok_or(Error::NoPrivateTempFolder)?;
     let dir = tempfile::Builder::new()
         .prefix("kluis-")
-        .permissions(private_dir_permissions())
+        .permissions(kluis::store::fsutil::private_dir_permissions())
         .tempdir_in(&folder)
         .map_err(|err| Error::io(IoAction::Creating, &folder, err))?;
     let path = dir.path().join("note.md");
@@ -158,11 +158,6 @@ fn is_memory_backed(path: &Path, mounts: &str) -> bool {
         })
         .max_by_key(|(depth, _)| *depth)
         .is_some_and(|(_, fs_type)| fs_type == "tmpfs" || fs_type == "ramfs")
-}
-
-fn private_dir_permissions() -> fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    fs::Permissions::from_mode(0o700)
 }
 
 /// Guesses a media type from a file name's extension.

@@ -78,6 +78,10 @@ impl ConsentBook {
                     reason: TokenError::Inconsistent(token::Inconsistency::WrongDossier),
                 });
             }
+            check_form(vault, grantor, &payload.collection).map_err(|reason| Error::InvalidToken {
+                token: id.short(),
+                reason,
+            })?;
             consents.push(ConsentStatus {
                 payload,
                 withdrawals: Vec::new(),
@@ -94,6 +98,10 @@ impl ConsentBook {
                     reason: TokenError::Inconsistent(token::Inconsistency::WrongDossier),
                 });
             }
+            check_form(vault, grantor, &payload.collection).map_err(|reason| Error::InvalidToken {
+                token: id.short(),
+                reason,
+            })?;
             let in_writing = payload.collection != CollectionRecord::NotInWriting;
             let time = Timestamp::from_second(payload.issued).unwrap_or(Timestamp::UNIX_EPOCH);
             for withdrawn in &payload.withdraws {
@@ -105,21 +113,22 @@ impl ConsentBook {
                 }
             }
         }
-        let persons = vault
-            .dossiers()
-            .iter()
-            .filter_map(|dossier| match &dossier.details {
-                Details::Person(person) => Some(Person {
-                    id: dossier.id,
-                    counselling_end: person
-                        .end
-                        .as_deref()
-                        .and_then(|end| time::parse_date(end).ok())
-                        .map(time::end_of),
-                }),
-                Details::Couple(_) => None,
-            })
-            .collect();
+        let mut persons = Vec::new();
+        for dossier in vault.dossiers() {
+            let Details::Person(person) = &dossier.details else {
+                continue;
+            };
+            // An end date that does not parse fails closed: it is an error,
+            // never "the counselling has not ended".
+            let counselling_end = match person.end.as_deref() {
+                Some(end) => Some(time::end_of(time::parse_date(end)?)),
+                None => None,
+            };
+            persons.push(Person {
+                id: dossier.id,
+                counselling_end,
+            });
+        }
         Ok(Self { consents, persons })
     }
 
@@ -153,6 +162,25 @@ impl ConsentBook {
                 consents: &consents,
             },
         )
+    }
+}
+
+/// Checks that a token attested from a form names a scan that is an
+/// attachment of the grantor's dossier, with the hash the token carries.
+fn check_form(vault: &Vault, grantor: DossierId, collection: &CollectionRecord) -> Result<(), TokenError> {
+    let CollectionRecord::AttestedFromForm { form, form_sha256 } = collection else {
+        return Ok(());
+    };
+    let missing = TokenError::Inconsistent(token::Inconsistency::FormMissing);
+    let dossier = vault.dossier(grantor).map_err(|_| missing.clone())?;
+    let attachments = vault.attachments(dossier).map_err(|_| missing.clone())?;
+    let found = attachments
+        .iter()
+        .any(|view| view.object == *form && view.record.sha256.as_slice() == form_sha256.as_slice());
+    if found {
+        Ok(())
+    } else {
+        Err(missing)
     }
 }
 
@@ -247,7 +275,7 @@ pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) 
             };
             (ConsentKindRecord::PartnerExchange, Some(shared))
         }
-        RecipientRecord::ThirdParty { .. } => (ConsentKindRecord::ThirdParty, couples.first().copied()),
+        RecipientRecord::ThirdParty { .. } => (ConsentKindRecord::ThirdParty, None),
     };
     let valid_from = time::start_of(consent.valid_from);
     let valid_until = consent.valid_until.map(time::end_of);
@@ -257,8 +285,14 @@ pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) 
             end: consent.valid_until.map(|d| d.to_string()).unwrap_or_default(),
         });
     }
+    // A partner consent covers the grantor's dossier and the couple record
+    // the two share; a third-party consent covers every couple record of
+    // the grantor, because joint notes are about the grantor too.
     let mut dossiers = vec![consent.grantor];
-    dossiers.extend(couple);
+    match couple {
+        Some(shared) => dossiers.push(shared),
+        None => dossiers.extend(couples.iter().copied()),
+    }
 
     let (form, form_sha256) = vault.add_attachment(consent.grantor, consent.form)?;
     let payload = ConsentPayload {

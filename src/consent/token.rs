@@ -44,6 +44,10 @@ pub enum Inconsistency {
     NothingWithdrawn,
     #[error("it is stored in another dossier than its grantor's")]
     WrongDossier,
+    #[error("it limits the data to a period, which this version cannot enforce")]
+    DataPeriodUnsupported,
+    #[error("the scanned form it names is not in the grantor's dossier")]
+    FormMissing,
 }
 
 impl From<FormatError> for TokenError {
@@ -91,6 +95,11 @@ pub fn verify_consent(bytes: &[u8], signers: &Signers) -> Result<ConsentPayload,
     }
     if payload.scope.dossiers.is_empty() || payload.scope.classes.is_empty() {
         return Err(TokenError::Inconsistent(Inconsistency::EmptyScope));
+    }
+    // The policy cannot limit items by date yet, so a consent limited to a
+    // data period is rejected rather than read as covering every date.
+    if payload.scope.data_from.is_some() || payload.scope.data_until.is_some() {
+        return Err(TokenError::Inconsistent(Inconsistency::DataPeriodUnsupported));
     }
     Ok(payload)
 }
@@ -242,5 +251,23 @@ mod tests {
             verify_consent(&bytes, &signers),
             Err(TokenError::Inconsistent(_))
         ));
+    }
+
+    #[test]
+    fn data_period_rejected() {
+        let key = SigningKey::generate(&mut OsRng);
+        let vault = VaultId::random();
+        let mut limited = payload(vault);
+        limited.scope.data_from = Some("2026-01-01".into());
+        let bytes = sign_consent(&limited, &key);
+        let signers = Signers {
+            vault,
+            counsellor: key.verifying_key(),
+            grantor_keys: &[],
+        };
+        assert_eq!(
+            verify_consent(&bytes, &signers),
+            Err(TokenError::Inconsistent(Inconsistency::DataPeriodUnsupported))
+        );
     }
 }

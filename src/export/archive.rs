@@ -1,7 +1,7 @@
 //! Writing an export: a tar archive of readable documents, streamed through
 //! age encryption, so memory use does not depend on attachment sizes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Read, Write};
 
 use tar::{Builder, EntryType, Header};
@@ -39,8 +39,9 @@ pub fn write_archive<W: Write>(
 
     let now = jiff::Timestamp::now();
     let mut included: Vec<(String, &PlannedItem)> = Vec::new();
-    write_notes(vault, plan, &mut tar, now, &mut included)?;
-    write_attachments(vault, plan, &mut tar, now, &mut included)?;
+    let mut used = HashSet::new();
+    write_notes(vault, plan, &mut tar, now, &mut included, &mut used)?;
+    write_attachments(vault, plan, &mut tar, now, &mut included, &mut used)?;
     let receipt = receipt(vault, plan, &included, now);
     append(
         &mut tar,
@@ -67,6 +68,7 @@ fn write_notes<'p, W: Write>(
     tar: &mut Builder<W>,
     now: jiff::Timestamp,
     included: &mut Vec<(String, &'p PlannedItem)>,
+    used: &mut HashSet<String>,
 ) -> Result<()> {
     // Group the allowed note items by their note object, keeping plan order.
     let mut notes: BTreeMap<(usize, ObjectId), Vec<&PlannedItem>> = BTreeMap::new();
@@ -132,12 +134,15 @@ fn write_notes<'p, W: Write>(
             ItemKind::Paragraph { note, kind, date, .. } => (*note, *kind, date.clone()),
             ItemKind::Attachment { .. } => unreachable!("attachments were skipped"),
         };
-        let path = format!(
-            "{ROOT}/{}/{:02}-{}-{}.md",
-            safe_name(&first.registration),
-            number,
-            safe_name(&texts::note_kind(kind)),
-            date
+        let path = unique_path(
+            used,
+            format!(
+                "{ROOT}/{}/{:02}-{}-{}.md",
+                safe_name(&first.registration),
+                number,
+                safe_name(&texts::note_kind(kind)),
+                safe_name(&date)
+            ),
         );
         append(tar, &path, document.as_bytes(), now)?;
         zeroize::Zeroize::zeroize(&mut document);
@@ -154,6 +159,7 @@ fn write_attachments<'p, W: Write>(
     tar: &mut Builder<W>,
     now: jiff::Timestamp,
     included: &mut Vec<(String, &'p PlannedItem)>,
+    used: &mut HashSet<String>,
 ) -> Result<()> {
     for item in plan.allowed() {
         let ItemKind::Attachment {
@@ -173,12 +179,15 @@ fn write_attachments<'p, W: Write>(
             .ok_or_else(|| Error::ItemNotFound {
                 reference: item.object.short(),
             })?;
-        let path = format!(
-            "{ROOT}/{}/{}/{:02}-{}",
-            safe_name(&item.registration),
-            safe_name(&fl!("export-attachments-folder")),
-            number,
-            safe_name(file_name)
+        let path = unique_path(
+            used,
+            format!(
+                "{ROOT}/{}/{}/{:02}-{}",
+                safe_name(&item.registration),
+                safe_name(&fl!("export-attachments-folder")),
+                number,
+                safe_name(file_name)
+            ),
         );
         let content = vault.attachment_content(dossier, &view)?;
         let mut header = file_header(*size, now);
@@ -341,9 +350,27 @@ fn append<W: Write>(tar: &mut Builder<W>, path: &str, bytes: &[u8], now: jiff::T
         .map_err(|err| Error::io(IoAction::Writing, "export", err))
 }
 
+/// Returns `path`, or `path` with `-2`, `-3`… before its extension when an
+/// earlier file already took it (two registration numbers can sanitize to
+/// the same folder name).
+fn unique_path(used: &mut HashSet<String>, path: String) -> String {
+    let mut candidate = path.clone();
+    let mut counter = 2;
+    while used.contains(&candidate) {
+        candidate = match path.rsplit_once('.') {
+            Some((stem, extension)) if !extension.contains('/') => format!("{stem}-{counter}.{extension}"),
+            _ => format!("{path}-{counter}"),
+        };
+        counter += 1;
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
 /// Makes a string safe as one path component: letters, digits, `-`, `_`
-/// and `.` are kept, anything else becomes `_`, and a leading dot is
-/// dropped, so no name can climb out of its folder or hide.
+/// and `.` are kept, anything else becomes `_`, a leading dot is dropped,
+/// and the result is at most 60 bytes, so no name can climb out of its
+/// folder, hide, or need a tar long-name extension.
 pub fn safe_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -359,7 +386,14 @@ pub fn safe_name(name: &str) -> String {
     if trimmed.is_empty() {
         "_".to_string()
     } else {
-        trimmed.chars().take(100).collect()
+        let mut short = String::new();
+        for c in trimmed.chars() {
+            if short.len() + c.len_utf8() > 60 {
+                break;
+            }
+            short.push(c);
+        }
+        short
     }
 }
 
@@ -373,5 +407,16 @@ mod tests {
         assert_eq!(safe_name(".hidden"), "hidden");
         assert_eq!(safe_name(""), "_");
         assert_eq!(safe_name("scan form.pdf"), "scan_form.pdf");
+        assert!(safe_name(&"ë".repeat(100)).len() <= 60);
+    }
+
+    #[test]
+    fn colliding_paths_numbered() {
+        let mut used = std::collections::HashSet::new();
+        assert_eq!(super::unique_path(&mut used, "a/01-x.md".into()), "a/01-x.md");
+        assert_eq!(super::unique_path(&mut used, "a/01-x.md".into()), "a/01-x-2.md");
+        assert_eq!(super::unique_path(&mut used, "a/01-x.md".into()), "a/01-x-3.md");
+        assert_eq!(super::unique_path(&mut used, "a/noext".into()), "a/noext");
+        assert_eq!(super::unique_path(&mut used, "a/noext".into()), "a/noext-2");
     }
 }

@@ -64,6 +64,26 @@ impl Envelope {
         if sign1.payload.is_none() {
             return Err(FormatError::Invalid("detached payload"));
         }
+        if !sign1.unprotected.is_empty() {
+            return Err(FormatError::Invalid("unprotected header"));
+        }
+        // The protected header must be exactly what `sign` writes: the three
+        // labels in deterministic order and nothing else.
+        let expected = HeaderBuilder::new()
+            .algorithm(iana::Algorithm::EdDSA)
+            .content_type(content_type.to_string())
+            .key_id(header.key_id.clone())
+            .build();
+        let canonical = coset::ProtectedHeader {
+            original_data: None,
+            header: expected,
+        }
+        .cbor_bstr()
+        .map_err(|err| FormatError::Cose(err.to_string()))?;
+        let received = sign1.protected.original_data.clone().unwrap_or_default();
+        if header.key_id.len() != 32 || canonical != ciborium::Value::Bytes(received) {
+            return Err(FormatError::NotCanonical);
+        }
         if sign1.clone().to_tagged_vec().ok().as_deref() != Some(bytes) {
             return Err(FormatError::NotCanonical);
         }
@@ -78,8 +98,12 @@ impl Envelope {
         &self.sign1.protected.header.key_id
     }
 
-    /// Verifies the signature with `key` and returns the payload.
+    /// Verifies that `key` signed the envelope (and is its `kid`), and
+    /// returns the payload.
     pub fn verify(self, key: &VerifyingKey) -> Result<Vec<u8>, FormatError> {
+        if self.key_id() != key.as_bytes() {
+            return Err(FormatError::BadSignature);
+        }
         self.sign1
             .verify_signature(self.content_type.as_bytes(), |signature, data| {
                 let signature = Signature::from_slice(signature).map_err(|_| FormatError::BadSignature)?;
@@ -142,5 +166,37 @@ mod tests {
                 "flip at {at} accepted"
             );
         }
+    }
+
+    #[test]
+    fn unprotected_header_rejected() {
+        let key = SigningKey::generate(&mut OsRng);
+        let bytes = sign(CONSENT, b"payload".to_vec(), &key);
+        let mut sign1 = CoseSign1::from_tagged_slice(&bytes).unwrap();
+        sign1.unprotected.key_id = b"extra".to_vec();
+        let altered = sign1.to_tagged_vec().unwrap();
+        assert!(Envelope::parse(&altered, CONSENT).is_err());
+    }
+
+    #[test]
+    fn extra_protected_label_rejected() {
+        let key = SigningKey::generate(&mut OsRng);
+        let protected = HeaderBuilder::new()
+            .algorithm(iana::Algorithm::EdDSA)
+            .content_type(CONSENT.to_string())
+            .key_id(key.verifying_key().to_bytes().to_vec())
+            .value(99, ciborium::Value::Integer(1.into()))
+            .build();
+        let bytes = CoseSign1Builder::new()
+            .protected(protected)
+            .payload(b"payload".to_vec())
+            .create_signature(CONSENT.as_bytes(), |data| key.sign(data).to_bytes().to_vec())
+            .build()
+            .to_tagged_vec()
+            .unwrap();
+        assert_eq!(
+            verify(&bytes, CONSENT, &key.verifying_key()).err(),
+            Some(FormatError::NotCanonical)
+        );
     }
 }

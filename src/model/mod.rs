@@ -127,8 +127,21 @@ impl Vault {
     pub fn init(path: &Path, passphrase: SecretString) -> Result<(Self, RecoveryKey)> {
         keys::check_passphrase(&passphrase).map_err(Error::WeakPassphrase)?;
         ensure_empty(path)?;
-        fsutil::create_private_dir(path)?;
-        let store = Store::new(path);
+
+        // The vault is built in a hidden folder beside its destination and
+        // renamed into place when complete, so a crash during init leaves
+        // no half-made vault where the real one belongs.
+        let parent = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        fsutil::create_private_dir(&parent)?;
+        let staging = tempfile::Builder::new()
+            .prefix(".kluis-init-")
+            .permissions(fsutil::private_dir_permissions())
+            .tempdir_in(&parent)
+            .map_err(|err| Error::io(crate::error::IoAction::Creating, &parent, err))?;
+        let store = Store::new(staging.path());
         let lock = store.lock()?;
 
         let keys = CounsellorKeys::generate();
@@ -168,6 +181,16 @@ impl Vault {
             lock: Some(lock),
         };
         opened.commit(Vec::new(), Event::VaultCreated)?;
+
+        if path.is_dir() {
+            // `ensure_empty` checked it is empty; rename cannot replace a folder.
+            std::fs::remove_dir(path).map_err(|err| Error::io(crate::error::IoAction::Writing, path, err))?;
+        }
+        std::fs::rename(staging.path(), path)
+            .map_err(|err| Error::io(crate::error::IoAction::Writing, path, err))?;
+        let _ = staging.keep();
+        fsutil::sync_dir(&parent)?;
+        opened.store = Store::new(path);
         Ok((opened, recovery))
     }
 
@@ -383,6 +406,18 @@ impl Vault {
             let plaintext = keys::open(&entry.payload.event, &self.keys.age, &file)?;
             let record: EventRecord =
                 cbor::from_slice(&plaintext).map_err(|err| Error::unreadable(file.clone(), err))?;
+            // An event may only name objects its own entry wrote, so an
+            // entry cannot borrow another entry's note or key.
+            let written: Vec<ObjectId> = entry.payload.objects.iter().map(|object| object.id).collect();
+            if event_objects(&record.event)
+                .iter()
+                .any(|id| !written.contains(id))
+            {
+                return Err(Error::Damaged(Damage::Journal {
+                    seq: entry.seq,
+                    problem: crate::error::JournalProblem::ForeignObject,
+                }));
+            }
             for object in entry.payload.objects {
                 self.objects.insert(object.id, object);
             }
@@ -503,6 +538,21 @@ impl Vault {
         let file = Store::object_name(object);
         let bytes = self.store.get_object(self.object_ref(object)?)?;
         keys::open(&bytes, dossier.key.identity(), &file)
+    }
+}
+
+/// Lists the objects an event refers to.
+fn event_objects(event: &Event) -> Vec<ObjectId> {
+    match event {
+        Event::VaultCreated | Event::DisclosureDecided(_) => Vec::new(),
+        Event::PersonCreated { key, details, .. } | Event::CoupleCreated { key, details, .. } => {
+            vec![*key, *details]
+        }
+        Event::DetailsUpdated { details, .. } => vec![*details],
+        Event::NoteAdded { note, .. } => vec![*note],
+        Event::AttachmentAdded { attachment, blob, .. } => vec![*attachment, *blob],
+        Event::ConsentRecorded { consent, .. } => vec![*consent],
+        Event::WithdrawalRecorded { withdrawal, .. } => vec![*withdrawal],
     }
 }
 

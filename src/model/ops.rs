@@ -202,7 +202,7 @@ impl Vault {
             size,
             sha256: serde_bytes::ByteBuf::from(content_sha256.to_vec()),
             blob: blob.id,
-            date: jiff::Zoned::now().date().to_string(),
+            date: crate::consent::time::today().to_string(),
         };
         let target = self.dossier(dossier)?;
         let meta = self.put_sealed(target, &cbor::to_vec(&record))?;

@@ -12,8 +12,12 @@ use tempfile::NamedTempFile;
 
 use crate::error::{Error, IoAction, Result};
 
-/// Creates `path` and its missing parents with mode 0700.
+/// Creates `path` and its missing parents with mode 0700, and flushes the
+/// parent folder so the new folder survives a crash.
 pub fn create_private_dir(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Ok(());
+    }
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -23,7 +27,11 @@ pub fn create_private_dir(path: &Path) -> Result<()> {
     }
     builder
         .create(path)
-        .map_err(|err| Error::io(IoAction::Creating, path, err))
+        .map_err(|err| Error::io(IoAction::Creating, path, err))?;
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => sync_dir(parent),
+        _ => Ok(()),
+    }
 }
 
 /// Flushes a folder's entries to disk, so a rename inside it is durable.
@@ -134,5 +142,21 @@ fn private_file_permissions() -> fs::Permissions {
             .and_then(|f| f.metadata())
             .map(|m| m.permissions())
             .unwrap()
+    }
+}
+
+/// Returns owner-only folder permissions (0700).
+pub fn private_dir_permissions() -> fs::Permissions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::Permissions::from_mode(0o700)
+    }
+    #[cfg(not(unix))]
+    {
+        std::env::temp_dir()
+            .metadata()
+            .map(|m| m.permissions())
+            .expect("the temp folder exists")
     }
 }

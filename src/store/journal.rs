@@ -66,6 +66,7 @@ impl Journal {
             prev = entry.hash;
             entries.push(entry);
         }
+        ensure_no_gap(store, entries.len() as u64)?;
         Ok(Self {
             entries,
             head_seq: head.seq,
@@ -179,4 +180,27 @@ pub fn write_head(store: &Store, vault: VaultId, seq: u64, entry: [u8; 32], key:
     };
     let bytes = cose::sign(cose::HEAD, cbor::to_vec(&head), key);
     fsutil::replace(&store.file(HEAD_FILE), &bytes)
+}
+
+/// Fails when the journal folder has more entry files than the chain that
+/// was read: an entry missing in the middle would otherwise cut the journal
+/// short without a word, and the next write would collide with a later file.
+fn ensure_no_gap(store: &Store, chain_len: u64) -> Result<()> {
+    let folder = store.file(JOURNAL_DIR);
+    let files = match fs::read_dir(&folder) {
+        Ok(files) => files,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(Error::io(IoAction::Reading, folder, err)),
+    };
+    for file in files {
+        let file = file.map_err(|err| Error::io(IoAction::Reading, &folder, err))?;
+        let name = file.file_name().to_string_lossy().to_string();
+        let Ok(seq) = name.parse::<u64>() else { continue };
+        if name.len() == 12 && seq > chain_len {
+            return Err(Error::Damaged(Damage::Missing {
+                file: entry_name(chain_len + 1),
+            }));
+        }
+    }
+    Ok(())
 }
