@@ -68,40 +68,40 @@ impl ConsentBook {
         };
         let mut consents = Vec::new();
         for (grantor, id, bytes) in vault.consent_tokens()? {
-            let payload = token::verify_consent(&bytes, &signers).map_err(|err| Error::InvalidToken {
-                token: id.short(),
-                reason: err,
-            })?;
-            if payload.grantor != grantor || payload.id != id {
-                return Err(Error::InvalidToken {
+            let payload = token::verify_consent(&bytes, &signers)
+                .and_then(|payload| {
+                    check_stored(
+                        vault,
+                        (grantor, id),
+                        (payload.grantor, payload.id),
+                        &payload.collection,
+                    )?;
+                    Ok(payload)
+                })
+                .map_err(|reason| Error::InvalidToken {
                     token: id.short(),
-                    reason: TokenError::Inconsistent(token::Inconsistency::WrongDossier),
-                });
-            }
-            check_form(vault, grantor, &payload.collection).map_err(|reason| Error::InvalidToken {
-                token: id.short(),
-                reason,
-            })?;
+                    reason,
+                })?;
             consents.push(ConsentStatus {
                 payload,
                 withdrawals: Vec::new(),
             });
         }
         for (grantor, id, bytes) in vault.withdrawal_tokens()? {
-            let payload = token::verify_withdrawal(&bytes, &signers).map_err(|err| Error::InvalidToken {
-                token: id.short(),
-                reason: err,
-            })?;
-            if payload.grantor != grantor || payload.id != id {
-                return Err(Error::InvalidToken {
+            let payload = token::verify_withdrawal(&bytes, &signers)
+                .and_then(|payload| {
+                    check_stored(
+                        vault,
+                        (grantor, id),
+                        (payload.grantor, payload.id),
+                        &payload.collection,
+                    )?;
+                    Ok(payload)
+                })
+                .map_err(|reason| Error::InvalidToken {
                     token: id.short(),
-                    reason: TokenError::Inconsistent(token::Inconsistency::WrongDossier),
-                });
-            }
-            check_form(vault, grantor, &payload.collection).map_err(|reason| Error::InvalidToken {
-                token: id.short(),
-                reason,
-            })?;
+                    reason,
+                })?;
             let in_writing = payload.collection != CollectionRecord::NotInWriting;
             let time = Timestamp::from_second(payload.issued).unwrap_or(Timestamp::UNIX_EPOCH);
             for withdrawn in &payload.withdraws {
@@ -163,6 +163,20 @@ impl ConsentBook {
             },
         )
     }
+}
+
+/// Checks that a stored token is filed under its own grantor and id, and
+/// that its scanned form (if any) is in the grantor's dossier.
+fn check_stored(
+    vault: &Vault,
+    stored: (DossierId, TokenId),
+    claimed: (DossierId, TokenId),
+    collection: &CollectionRecord,
+) -> Result<(), TokenError> {
+    if stored != claimed {
+        return Err(TokenError::Inconsistent(token::Inconsistency::WrongDossier));
+    }
+    check_form(vault, stored.0, collection)
 }
 
 /// Checks that a token attested from a form names a scan that is an
