@@ -192,13 +192,15 @@ fn write_export(vault: &mut Vault, people: &People, folder: &Path) -> Result<(),
     write_text(&folder.join("identity.txt"), identity.to_string().expose_secret())?;
 
     let book = ConsentBook::load(vault)?;
+    let now = jiff::Timestamp::now();
     let plan = export::plan(
         vault,
         &book,
         ExportRequest {
             recipient: RecipientRecord::Person(people.bram),
             about: Vec::new(),
-            time: jiff::Timestamp::now(),
+            time: now,
+            requested_at: now,
         },
     )?;
     let recipient = ExportRecipient::X25519(identity.to_public());

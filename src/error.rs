@@ -21,6 +21,12 @@ pub enum Error {
     WrongPassphrase,
     #[error("the recovery key does not open this vault")]
     WrongRecoveryKey,
+    #[error("the recovery key is not a valid age secret key")]
+    InvalidRecoveryKey,
+    #[error("the {field} is empty")]
+    EmptyField { field: Field },
+    #[error("a consent cannot name its own grantor as recipient")]
+    ConsentToSelf,
     #[error("passphrase too weak: {0}")]
     WeakPassphrase(WeakPassphrase),
     #[error("the two passphrases differ")]
@@ -66,18 +72,24 @@ pub enum Error {
     InvalidDate { value: String },
     #[error("the end date {end} is before the start date {start}")]
     EndBeforeStart { start: String, end: String },
+    #[error("a secret key was given where a public key belongs")]
+    SecretKeyAsRecipient,
     #[error("invalid recipient {value}")]
     InvalidRecipient { value: String },
     #[error("paragraph {paragraph} of the joint note has no valid tag")]
     UntaggedParagraph { paragraph: usize },
     #[error("the note is empty")]
     EmptyNote,
+    #[error("paragraph {paragraph} of the joint note has a tag but no text")]
+    EmptyParagraph { paragraph: usize },
     #[error("a partner of a couple must be two different person dossiers")]
     SamePartner,
     #[error("the editor {editor} failed")]
     EditorFailed { editor: String },
     #[error("no memory-backed folder for the editor's file")]
     NoPrivateTempFolder,
+    #[error("cannot read {path}: {problem:?}")]
+    InputFile { path: PathBuf, problem: InputProblem },
     #[error("the disk is full while {action} {path}")]
     DiskFull { action: IoAction, path: PathBuf },
     #[error("failed {action} {path}: {source}")]
@@ -108,6 +120,34 @@ impl std::fmt::Display for IoAction {
             IoAction::Locking => "locking",
         })
     }
+}
+
+/// A field that must not be empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Field {
+    Registration,
+    Name,
+    Purpose,
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Field::Registration => "registration number",
+            Field::Name => "name",
+            Field::Purpose => "purpose",
+        })
+    }
+}
+
+/// Why a file the user named cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputProblem {
+    NotFound,
+    NotAFile,
+    NoPermission,
 }
 
 /// The rule a passphrase broke.

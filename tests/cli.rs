@@ -28,7 +28,8 @@ const EXIT_BUSY: i32 = 8;
 const EXIT_IO: i32 = 9;
 const EXIT_INVALID_INPUT: i32 = 10;
 
-const HINT_DAMAGED: &str = "hint: Nothing was changed or disclosed. Restore the vault from a backup.";
+const HINT_DAMAGED: &str =
+    "hint: Nothing was changed or disclosed. Restore the vault folder from a copy made before the damage.";
 const HINT_USAGE_EN: &str =
     "hint: Run kluis --help for the commands, or kluis COMMAND --help for one command.";
 const HINT_USAGE_NL: &str =
@@ -143,9 +144,9 @@ const ENGLISH_TEXTS: HappyPathTexts = HappyPathTexts {
     note_added_session: "Note (session) added to {registration}.",
     attachment_added: "File stored in 2026-041.",
     list: [
-        "2026-041  Anouk Hendriks-van Dam  (counselling 2026-03-02 – -; notes: 2, working notes: 0, attachments: 1, consents: 0)",
-        "2026-042  Bastiaan Hendriks  (counselling 2026-03-02 – -; notes: 0, working notes: 0, attachments: 0, consents: 0)",
-        "K-2026-017  couple record of 2026-041 + 2026-042  (counselling 2026-03-02 – -; notes: 1, working notes: 0)",
+        "2026-041  Anouk Hendriks-van Dam  (counselling from 2026-03-02, without end date; notes: 2, working notes: 0, attachments: 1, consents: 0)",
+        "2026-042  Bastiaan Hendriks  (counselling from 2026-03-02, without end date; notes: 0, working notes: 0, attachments: 0, consents: 0)",
+        "K-2026-017  couple record of 2026-041 + 2026-042  (counselling from 2026-03-02, without end date; notes: 1, working notes: 0)",
     ],
     show_person: &[
         "Dossier of Anouk Hendriks-van Dam (2026-041)",
@@ -215,9 +216,9 @@ const DUTCH_TEXTS: HappyPathTexts = HappyPathTexts {
     note_added_session: "Aantekening (sessie) toegevoegd aan {registration}.",
     attachment_added: "Bestand opgeslagen in 2026-041.",
     list: [
-        "2026-041  Anouk Hendriks-van Dam  (begeleiding 2026-03-02 – -; aantekeningen: 2, werkaantekeningen: 0, bijlagen: 1, toestemmingen: 0)",
-        "2026-042  Bastiaan Hendriks  (begeleiding 2026-03-02 – -; aantekeningen: 0, werkaantekeningen: 0, bijlagen: 0, toestemmingen: 0)",
-        "K-2026-017  koppeldossier van 2026-041 + 2026-042  (begeleiding 2026-03-02 – -; aantekeningen: 1, werkaantekeningen: 0)",
+        "2026-041  Anouk Hendriks-van Dam  (begeleiding vanaf 2026-03-02, zonder einddatum; aantekeningen: 2, werkaantekeningen: 0, bijlagen: 1, toestemmingen: 0)",
+        "2026-042  Bastiaan Hendriks  (begeleiding vanaf 2026-03-02, zonder einddatum; aantekeningen: 0, werkaantekeningen: 0, bijlagen: 0, toestemmingen: 0)",
+        "K-2026-017  koppeldossier van 2026-041 + 2026-042  (begeleiding vanaf 2026-03-02, zonder einddatum; aantekeningen: 1, werkaantekeningen: 0)",
     ],
     show_person: &[
         "Dossier van Anouk Hendriks-van Dam (2026-041)",
@@ -251,7 +252,7 @@ const DUTCH_TEXTS: HappyPathTexts = HappyPathTexts {
         "Achtergehouden (0):",
     ],
     export_written: "Export opgeslagen in {path}.",
-    export_inform: "Voor deze export is de toestemming van Anouk Hendriks-van Dam (2026-041) gebruikt. Laat hen weten dat hun gegevens zijn verstrekt.",
+    export_inform: "Voor deze export is de toestemming van Anouk Hendriks-van Dam (2026-041) gebruikt. Informeer de betrokkene(n) dat deze gegevens zijn verstrekt.",
     archive_names: &[
         "kluis-export/2026-041/01-intake-2026-03-02.md",
         "kluis-export/2026-041/02-sessie-2026-03-16.md",
@@ -576,9 +577,9 @@ fn show_joint_note_and_list_in_dutch() {
     assert_eq!(
         list.stdout_lines(),
         [
-            "2026-041  Anouk Hendriks-van Dam  (begeleiding 2026-03-02 – -; aantekeningen: 2, werkaantekeningen: 1, bijlagen: 1, toestemmingen: 1)",
-            "2026-042  Bastiaan Hendriks  (begeleiding 2026-03-02 – -; aantekeningen: 2, werkaantekeningen: 0, bijlagen: 0, toestemmingen: 0)",
-            "K-2026-017  koppeldossier van 2026-041 + 2026-042  (begeleiding 2026-03-02 – -; aantekeningen: 1, werkaantekeningen: 0)",
+            "2026-041  Anouk Hendriks-van Dam  (begeleiding vanaf 2026-03-02, zonder einddatum; aantekeningen: 2, werkaantekeningen: 1, bijlagen: 1, toestemmingen: 1)",
+            "2026-042  Bastiaan Hendriks  (begeleiding vanaf 2026-03-02, zonder einddatum; aantekeningen: 2, werkaantekeningen: 0, bijlagen: 0, toestemmingen: 0)",
+            "K-2026-017  koppeldossier van 2026-041 + 2026-042  (begeleiding vanaf 2026-03-02, zonder einddatum; aantekeningen: 1, werkaantekeningen: 0)",
         ]
     );
 }
@@ -1075,10 +1076,7 @@ fn r10_working_note_never_exported() {
     assert!(!archive.any_file_contains(sample::A_WORKING_TEXT));
     let withheld = receipt_section(&archive.text(sample::RECEIPT_FILE), "Withheld");
     assert!(
-        withheld.contains(
-            &"- 2026-041, note 3: working note of 2026-03-16 (R10: working notes are never disclosed)"
-                .to_string()
-        ),
+        withheld.contains(&"- 1 item (R10: working notes are never disclosed)".to_string()),
         "withheld: {withheld:#?}"
     );
 }
@@ -1097,7 +1095,7 @@ fn r11_partial_export_lists_withheld() {
     let receipt = archive.text(sample::RECEIPT_FILE);
     assert_eq!(
         receipt_section(&receipt, "Withheld"),
-        ["- 2026-041, note 3: working note of 2026-03-16 (R10: working notes are never disclosed)"]
+        ["- 1 item (R10: working notes are never disclosed)"]
     );
     let included = receipt_section(&receipt, "Included");
     assert_eq!(included.len(), 10, "included: {included:#?}");
@@ -2180,4 +2178,92 @@ fn canaries_never_stored_in_plaintext() {
         assert_eq!(mode(entry.path()), expected, "mode of {}", entry.path().display());
     }
     assert_eq!(mode(&vault.path.join("lock")), 0o600);
+}
+
+#[test]
+fn missing_input_file_exits_4() {
+    let vault = TestVault::single_client(ENGLISH);
+    let missing = vault.file("nowhere.pdf");
+    vault
+        .run(&["attach", sample::A, missing.to_str().unwrap()])
+        .expect_error(
+            EXIT_NOT_FOUND,
+            &format!("error: the file {} does not exist", missing.display()),
+            "hint: Check the file name and folder; ls shows what is there.",
+        );
+    vault
+        .run(&["attach", sample::A, vault.folder().to_str().unwrap()])
+        .expect_error(
+            EXIT_INVALID_INPUT,
+            &format!("error: {} is a folder, not a file", vault.folder().display()),
+            "hint: Check the file name and folder; ls shows what is there.",
+        );
+}
+
+#[test]
+fn secret_key_recipient_not_echoed() {
+    let vault = TestVault::single_client(ENGLISH);
+    let file = vault.file("export.age");
+    let secret = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+    let run = vault.run(&[
+        "export",
+        "--for",
+        sample::A,
+        "--recipient",
+        secret,
+        "-o",
+        file.to_str().unwrap(),
+        "--yes",
+    ]);
+    run.expect_error(
+        EXIT_INVALID_INPUT,
+        "error: this is a secret key, not the recipient's public key; it was not used or shown",
+        "hint: Keep the secret key private. Its public key is what age-keygen -y prints for it, and starts with age1.",
+    );
+    assert!(!file.exists());
+}
+
+#[test]
+fn missing_header_reported_as_damage() {
+    let vault = TestVault::single_client(ENGLISH);
+    fs::remove_file(vault.path.join("kluis.cbor")).unwrap();
+    vault.run(&["list"]).expect_error(
+        EXIT_DAMAGED,
+        "error: the vault is damaged: kluis.cbor is missing",
+        HINT_DAMAGED,
+    );
+}
+
+#[test]
+fn consent_to_self_rejected() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let form = couple.write_file("form.pdf", b"%PDF-1.4 scan");
+    couple
+        .run(&[
+            "consent", "record", "--grantor", sample::A, "--to", sample::A, "--form",
+            form.to_str().unwrap(), "--purpose", "inzage",
+        ])
+        .expect_error(
+            EXIT_INVALID_INPUT,
+            "error: a consent cannot name its own grantor as recipient: own data goes to a client without consent",
+            "hint: Name the partner with --to, or a third party with --third-party and --role.",
+        );
+}
+
+#[test]
+fn empty_registration_rejected() {
+    let vault = TestVault::single_client(ENGLISH);
+    vault
+        .run(&[
+            "person",
+            "add",
+            "--registration",
+            " ",
+            "--name",
+            "X",
+            "--start",
+            "2026-01-05",
+        ])
+        .expect_code(EXIT_INVALID_INPUT)
+        .expect_stderr_line("error: the registration number is empty");
 }

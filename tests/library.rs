@@ -83,10 +83,12 @@ fn disclosure_decision_journaled() {
     let path = dir.path().join("vault");
     let (mut vault, _, a, b, _) = couple_vault(&path);
     let book = ConsentBook::load(&vault).unwrap();
+    let now = jiff::Timestamp::now();
     let request = ExportRequest {
         recipient: RecipientRecord::Person(a),
         about: vec![b],
-        time: jiff::Timestamp::now(),
+        time: now,
+        requested_at: now,
     };
     let plan = export::plan(&vault, &book, request).unwrap();
     vault
@@ -271,10 +273,14 @@ fn withdrawal_stops_next_export() {
         },
     )
     .unwrap();
-    let request = || ExportRequest {
-        recipient: RecipientRecord::Person(b),
-        about: vec![a],
-        time: jiff::Timestamp::now(),
+    let request = || {
+        let now = jiff::Timestamp::now();
+        ExportRequest {
+            recipient: RecipientRecord::Person(b),
+            about: vec![a],
+            time: now,
+            requested_at: now,
+        }
     };
     let allowed_about_a = |vault: &Vault| {
         let book = ConsentBook::load(vault).unwrap();

@@ -1,7 +1,7 @@
 //! One function per subcommand: parse the arguments into library calls and
 //! print the result. No business rules live here.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -34,11 +34,7 @@ pub struct Context {
 
 impl Context {
     fn open(&self, access: Access) -> Result<Vault> {
-        if !self.vault.join(kluis::store::HEADER_FILE).exists() {
-            return Err(Error::VaultNotFound {
-                path: self.vault.clone(),
-            });
-        }
+        Vault::probe(&self.vault)?;
         let passphrase = input::passphrase(self.passphrase_file.as_deref(), false)?;
         Vault::open(&self.vault, passphrase, access)
     }
@@ -102,9 +98,7 @@ fn init(context: &Context, args: InitArgs) -> Result<()> {
 fn recover(context: &Context, args: RecoverArgs) -> Result<()> {
     let key_text = match &args.recovery_key_file {
         Some(path) => {
-            let bytes = zeroize::Zeroizing::new(
-                fs::read(path).map_err(|err| Error::io(IoAction::Reading, path, err))?,
-            );
+            let bytes = zeroize::Zeroizing::new(input::read_input(path)?.to_vec());
             zeroize::Zeroizing::new(String::from_utf8_lossy(&bytes).to_string())
         }
         None => zeroize::Zeroizing::new(
@@ -114,6 +108,7 @@ fn recover(context: &Context, args: RecoverArgs) -> Result<()> {
         ),
     };
     let recovery = kluis::keys::parse_recovery_key(&key_text)?;
+    Vault::check_recovery_key(&context.vault, &recovery)?;
     eprintln!("{}", fl!("recover-new-passphrase"));
     let passphrase = input::passphrase(context.passphrase_file.as_deref(), true)?;
     Vault::recover(&context.vault, &recovery, passphrase)?;
@@ -214,16 +209,16 @@ fn note_add(context: &Context, args: NoteAddArgs) -> Result<()> {
 }
 
 fn attach(context: &Context, args: AttachArgs) -> Result<()> {
+    let attachment = open_attachment(&args.file, args.label)?;
     let mut vault = context.open(Access::Write)?;
     let id = vault.find(&args.dossier)?.id;
-    let attachment = open_attachment(&args.file, args.label)?;
     vault.add_attachment(id, attachment)?;
     eprintln!("{}", fl!("attachment-added", registration = args.dossier));
     Ok(())
 }
 
 fn open_attachment(path: &Path, label: Option<String>) -> Result<Attachment<File>> {
-    let file = File::open(path).map_err(|err| Error::io(IoAction::Reading, path, err))?;
+    let file = input::open_input(path)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -244,11 +239,14 @@ fn list(context: &Context) -> Result<()> {
         return Ok(());
     }
     for summary in summaries {
-        let end = summary
-            .details
-            .end()
-            .map(str::to_string)
-            .unwrap_or_else(|| "-".into());
+        let start = match &summary.details {
+            Details::Person(person) => person.start.clone(),
+            Details::Couple(couple) => couple.start.clone(),
+        };
+        let period = match summary.details.end() {
+            Some(end) => fl!("period-bounded", from = start, until = end.to_string()),
+            None => fl!("period-open", from = start),
+        };
         match &summary.details {
             Details::Person(person) => out!(
                 "{}",
@@ -256,8 +254,7 @@ fn list(context: &Context) -> Result<()> {
                     "list-person",
                     registration = person.registration.clone(),
                     name = person.name.clone(),
-                    start = person.start.clone(),
-                    end = end,
+                    period = period.clone(),
                     notes = summary.notes,
                     working = summary.working_notes,
                     attachments = summary.attachments,
@@ -270,8 +267,7 @@ fn list(context: &Context) -> Result<()> {
                     "list-couple",
                     registration = couple.registration.clone(),
                     partners = summary.partners.join(" + "),
-                    start = couple.start.clone(),
-                    end = end,
+                    period = period.clone(),
                     notes = summary.notes,
                     working = summary.working_notes
                 )
@@ -454,6 +450,7 @@ fn consent_record(context: &Context, args: ConsentRecordArgs) -> Result<()> {
         None => time::today(),
     };
     let valid_until = args.until.as_deref().map(time::parse_date).transpose()?;
+    let form = open_attachment(&args.form, Some(fl!("label-consent-form")))?;
     let mut vault = context.open(Access::Write)?;
     let grantor = person_id(&vault, &args.grantor)?;
     let recipient = match (&args.to, &args.third_party, &args.role) {
@@ -464,7 +461,6 @@ fn consent_record(context: &Context, args: ConsentRecordArgs) -> Result<()> {
         },
         _ => unreachable!("clap requires --to or --third-party with --role"),
     };
-    let form = open_attachment(&args.form, Some(fl!("label-consent-form")))?;
     let id = consent::record_attested(
         &mut vault,
         AttestedConsent {
@@ -482,17 +478,37 @@ fn consent_record(context: &Context, args: ConsentRecordArgs) -> Result<()> {
         "{}",
         fl!("consent-recorded", consent = id.short(), grantor = args.grantor)
     );
+    // A consent that cannot be used today is recorded all the same (it
+    // documents what was signed), but the counsellor should know at once.
+    let book = ConsentBook::load(&vault)?;
+    if let Some(status) = book.consents.iter().find(|c| c.payload.id == id) {
+        let state = book.state(status, jiff::Timestamp::now());
+        if state != ConsentState::Active {
+            eprintln!("{}", fl!("consent-recorded-unusable", state = state_text(state)));
+        }
+    }
     Ok(())
 }
 
+fn state_text(state: ConsentState) -> String {
+    match state {
+        ConsentState::Active => fl!("state-active"),
+        ConsentState::Withdrawn => fl!("state-withdrawn"),
+        ConsentState::Suspended => fl!("state-suspended"),
+        ConsentState::Expired => fl!("state-expired"),
+        ConsentState::NotYetValid => fl!("state-not-yet-valid"),
+        ConsentState::EndedNotAfterEnd => fl!("state-ended"),
+    }
+}
+
 fn consent_withdraw(context: &Context, args: ConsentWithdrawArgs) -> Result<()> {
-    let mut vault = context.open(Access::Write)?;
-    let book = ConsentBook::load(&vault)?;
-    let id = book.find(&args.consent)?.payload.id;
     let method = match &args.letter {
         Some(path) => WithdrawalMethod::Letter(open_attachment(path, Some(fl!("label-withdrawal-letter")))?),
         None => WithdrawalMethod::NotInWriting,
     };
+    let mut vault = context.open(Access::Write)?;
+    let book = ConsentBook::load(&vault)?;
+    let id = book.find(&args.consent)?.payload.id;
     consent::withdraw(&mut vault, id, method)?;
     if args.not_in_writing {
         eprintln!("{}", fl!("consent-suspended", consent = id.short()));
@@ -527,14 +543,7 @@ fn consent_list(context: &Context, args: ConsentListArgs) -> Result<()> {
             RecipientRecord::Person(id) => texts::person(&vault, *id),
             RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
         };
-        let state = match book.state(status, now) {
-            ConsentState::Active => fl!("state-active"),
-            ConsentState::Withdrawn => fl!("state-withdrawn"),
-            ConsentState::Suspended => fl!("state-suspended"),
-            ConsentState::Expired => fl!("state-expired"),
-            ConsentState::NotYetValid => fl!("state-not-yet-valid"),
-            ConsentState::EndedNotAfterEnd => fl!("state-ended"),
-        };
+        let state = state_text(book.state(status, now));
         let from =
             time::date_of(jiff::Timestamp::from_second(payload.valid_from).unwrap_or_default()).to_string();
         let until = payload
@@ -578,7 +587,7 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
     let recipient_key = match (&args.recipient, &args.recipient_file, args.passphrase) {
         (Some(text), _, _) => Some((ExportRecipient::parse(text)?, None)),
         (None, Some(path), _) => {
-            let contents = fs::read(path).map_err(|err| Error::io(IoAction::Reading, path, err))?;
+            let contents = input::read_input(path)?.to_vec();
             let contents = String::from_utf8(contents).map_err(|_| Error::NotUtf8 {
                 what: path.display().to_string(),
             })?;
@@ -606,13 +615,15 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
         .iter()
         .map(|reference| vault.find(reference).map(|d| d.id))
         .collect::<Result<Vec<_>>>()?;
+    let now = jiff::Timestamp::now();
     let plan = export::plan(
         &vault,
         &book,
         ExportRequest {
             recipient,
             about,
-            time: jiff::Timestamp::now(),
+            time: now,
+            requested_at: now,
         },
     )?;
 
@@ -627,6 +638,9 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
         vault.record_disclosure(plan.record(recipient_key.describe(), false))?;
         return Err(Error::NothingToDisclose);
     }
+    if output == Path::new("-") && io::stdout().is_terminal() && !args.armor {
+        return Err(Error::BinaryToTerminal);
+    }
     if !args.yes {
         if !io::stdin().is_terminal() {
             return Err(Error::NotConfirmed);
@@ -637,9 +651,6 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
     }
 
     if output == Path::new("-") {
-        if io::stdout().is_terminal() && !args.armor {
-            return Err(Error::BinaryToTerminal);
-        }
         vault.record_disclosure(plan.record(recipient_key.describe(), true))?;
         let stdout = io::stdout().lock();
         let mut stdout = export::write_archive(&vault, &plan, &recipient_key, stdout, args.armor)?;

@@ -3,7 +3,7 @@
 
 use kluis::consent::token::Inconsistency;
 use kluis::consent::token::TokenError;
-use kluis::error::{Damage, Error, IoAction, JournalProblem, WeakPassphrase};
+use kluis::error::{Damage, Error, InputProblem, IoAction, JournalProblem, WeakPassphrase};
 use kluis::fl;
 
 /// The exit codes of `kluis`, as documented.
@@ -69,6 +69,24 @@ pub fn describe(err: &Error) -> Report {
             code::LOCKED_OUT,
             fl!("error-wrong-recovery-key"),
             Some(fl!("hint-wrong-recovery-key")),
+        ),
+        Error::InvalidRecoveryKey => report(
+            code::INVALID_INPUT,
+            fl!("error-invalid-recovery-key"),
+            Some(fl!("hint-wrong-recovery-key")),
+        ),
+        Error::EmptyField { field } => {
+            let message = match field {
+                kluis::error::Field::Registration => fl!("error-empty-registration"),
+                kluis::error::Field::Name => fl!("error-empty-name"),
+                _ => fl!("error-empty-purpose"),
+            };
+            report(code::INVALID_INPUT, message, None)
+        }
+        Error::ConsentToSelf => report(
+            code::INVALID_INPUT,
+            fl!("error-consent-to-self"),
+            Some(fl!("hint-consent-to-self")),
         ),
         Error::WeakPassphrase(rule) => {
             let rule = match rule {
@@ -179,6 +197,11 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-end-before-start", start = start.clone(), end = end.clone()),
             None,
         ),
+        Error::SecretKeyAsRecipient => report(
+            code::INVALID_INPUT,
+            fl!("error-secret-key-as-recipient"),
+            Some(fl!("hint-secret-key-as-recipient")),
+        ),
         Error::InvalidRecipient { value } => report(
             code::INVALID_INPUT,
             fl!("error-invalid-recipient", value = value.clone()),
@@ -190,6 +213,11 @@ pub fn describe(err: &Error) -> Report {
             Some(fl!("hint-untagged-paragraph")),
         ),
         Error::EmptyNote => report(code::INVALID_INPUT, fl!("error-empty-note"), None),
+        Error::EmptyParagraph { paragraph } => report(
+            code::INVALID_INPUT,
+            fl!("error-empty-paragraph", paragraph = paragraph),
+            Some(fl!("hint-untagged-paragraph")),
+        ),
         Error::SamePartner => report(code::INVALID_INPUT, fl!("error-same-partner"), None),
         Error::EditorFailed { editor } => report(
             code::INVALID_INPUT,
@@ -201,6 +229,22 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-no-private-temp"),
             Some(fl!("hint-no-private-temp")),
         ),
+        Error::InputFile { path, problem } => {
+            let path = path.display().to_string();
+            match problem {
+                InputProblem::NotFound => report(
+                    code::NOT_FOUND,
+                    fl!("error-input-not-found", path = path),
+                    Some(fl!("hint-input-file")),
+                ),
+                InputProblem::NotAFile => report(
+                    code::INVALID_INPUT,
+                    fl!("error-input-not-a-file", path = path),
+                    Some(fl!("hint-input-file")),
+                ),
+                _ => report(code::IO, fl!("error-input-no-permission", path = path), None),
+            }
+        }
         Error::DiskFull { action: what, path } => report(
             code::IO,
             fl!(
@@ -234,9 +278,7 @@ pub fn describe(err: &Error) -> Report {
 
 fn damage_text(damage: &Damage) -> String {
     match damage {
-        Damage::Unreadable { file, reason } => {
-            fl!("damage-unreadable", file = file.clone(), reason = reason.clone())
-        }
+        Damage::Unreadable { file, .. } => fl!("damage-unreadable", file = file.clone()),
         Damage::Modified { file } => fl!("damage-modified", file = file.clone()),
         Damage::Missing { file } => fl!("damage-missing", file = file.clone()),
         Damage::Journal { seq, problem } => {

@@ -10,7 +10,7 @@ use std::process::Command;
 use age::secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use kluis::error::{Error, IoAction, Result};
+use kluis::error::{Error, InputProblem, IoAction, Result};
 use kluis::fl;
 
 /// Environment variable that may carry the passphrase, for scripts.
@@ -26,7 +26,7 @@ pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString> {
         }
     }
     if let Some(path) = file {
-        let contents = Zeroizing::new(fs::read(path).map_err(|err| Error::io(IoAction::Reading, path, err))?);
+        let contents = read_input(path)?;
         let text = std::str::from_utf8(&contents).map_err(|_| Error::NotUtf8 {
             what: path.display().to_string(),
         })?;
@@ -60,6 +60,40 @@ fn prompt(text: &str) -> Result<SecretString> {
         .map_err(|_| Error::NoPassphrase)
 }
 
+/// Opens a file the user named (a note, a scan, a key), telling a missing
+/// file or a folder apart from other failures.
+pub fn open_input(path: &Path) -> Result<fs::File> {
+    let problem = match fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => None,
+        Ok(_) => Some(InputProblem::NotAFile),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Some(InputProblem::NotFound),
+        Err(err) if err.kind() == io::ErrorKind::PermissionDenied => Some(InputProblem::NoPermission),
+        Err(err) => return Err(Error::io(IoAction::Reading, path, err)),
+    };
+    if let Some(problem) = problem {
+        return Err(Error::InputFile {
+            path: path.to_path_buf(),
+            problem,
+        });
+    }
+    fs::File::open(path).map_err(|err| match err.kind() {
+        io::ErrorKind::PermissionDenied => Error::InputFile {
+            path: path.to_path_buf(),
+            problem: InputProblem::NoPermission,
+        },
+        _ => Error::io(IoAction::Reading, path, err),
+    })
+}
+
+/// Reads a whole file the user named into memory that is wiped on drop.
+pub fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    let mut file = open_input(path)?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    file.read_to_end(&mut bytes)
+        .map_err(|err| Error::io(IoAction::Reading, path, err))?;
+    Ok(bytes)
+}
+
 /// Asks a yes/no question on the terminal; anything but yes is no.
 pub fn confirm(question: &str) -> bool {
     eprint!("{question} ");
@@ -77,7 +111,7 @@ pub fn confirm(question: &str) -> bool {
 pub fn note_text(file: Option<&Path>) -> Result<Zeroizing<String>> {
     let bytes = match file {
         Some(path) if path == Path::new("-") => read_stdin()?,
-        Some(path) => Zeroizing::new(fs::read(path).map_err(|err| Error::io(IoAction::Reading, path, err))?),
+        Some(path) => read_input(path)?,
         None if !io::stdin().is_terminal() => read_stdin()?,
         None => edit()?,
     };

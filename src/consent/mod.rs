@@ -17,7 +17,9 @@ use crate::format::{
 };
 use crate::ids::{DossierId, TokenId};
 use crate::model::{Attachment, Details, Vault};
-use policy::{Consent, ConsentKind, DataClass, Facts, Person, Recipient, ThirdParty, Withdrawal};
+use policy::{
+    Consent, ConsentKind, DataClass, Facts, Person, Recipient, ReverificationMode, ThirdParty, Withdrawal,
+};
 use token::{Signers, TokenError};
 
 /// A written consent the counsellor records from a signed form.
@@ -160,6 +162,7 @@ impl ConsentBook {
             &Facts {
                 persons: &self.persons,
                 consents: &consents,
+                reverification: ReverificationMode::Required,
             },
         )
     }
@@ -230,6 +233,15 @@ fn to_policy(status: &ConsentStatus) -> Consent {
                 time: *time,
             })
             .collect(),
+        // An issue time out of range counts as issued before any end, so
+        // rule R5 applies to the consent rather than being skipped.
+        issued: Timestamp::from_second(payload.issued).unwrap_or(Timestamp::MIN),
+        request: payload.request,
+        // TODO: fill `used` from the disclosure journal and `reverifications`
+        // from re-verification tokens. Until then no single-request consent
+        // counts as used, and R5 finds no re-verification.
+        used: false,
+        reverifications: Vec::new(),
     }
 }
 
@@ -271,6 +283,14 @@ pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) 
     if grantor.is_couple() {
         return Err(Error::NotAPerson {
             reference: grantor.details.registration().to_string(),
+        });
+    }
+    if consent.recipient == RecipientRecord::Person(consent.grantor) {
+        return Err(Error::ConsentToSelf);
+    }
+    if consent.purpose.trim().is_empty() {
+        return Err(Error::EmptyField {
+            field: crate::error::Field::Purpose,
         });
     }
     let couples: Vec<DossierId> = vault.couples_of(consent.grantor).iter().map(|c| c.id).collect();

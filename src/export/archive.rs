@@ -281,16 +281,29 @@ fn receipt(
         ));
     }
     out.push_str(&format!("\n## {}\n\n", fl!("receipt-withheld")));
-    let withheld: Vec<&PlannedItem> = plan.withheld().collect();
-    if withheld.is_empty() {
-        out.push_str(&format!("{}\n", fl!("receipt-none")));
-    }
-    for item in withheld {
-        out.push_str(&format!(
-            "- {} ({}: {})\n",
-            texts::item(item),
+    // Withheld items are counted per reason, not listed one by one: their
+    // dates and kinds would tell the recipient about another person's
+    // dossier, which is exactly what was withheld. The counsellor sees the
+    // full list before writing, and the journal keeps it.
+    let mut reasons: Vec<(String, usize)> = Vec::new();
+    for item in plan.withheld() {
+        let reason = format!(
+            "{}: {}",
             item.decision.rule.code(),
             texts::reason(vault, &item.decision)
+        );
+        match reasons.iter_mut().find(|(known, _)| *known == reason) {
+            Some((_, count)) => *count += 1,
+            None => reasons.push((reason, 1)),
+        }
+    }
+    if reasons.is_empty() {
+        out.push_str(&format!("{}\n", fl!("receipt-none")));
+    }
+    for (reason, count) in reasons {
+        out.push_str(&format!(
+            "- {}\n",
+            fl!("receipt-withheld-count", count = count, reason = reason)
         ));
     }
     out.push_str(&format!("\n{}\n", fl!("receipt-footer")));

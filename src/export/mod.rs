@@ -25,7 +25,11 @@ pub struct ExportRequest {
     /// Dossiers and couple records to consider besides, for a client, their
     /// own dossier and the couple records they are in.
     pub about: Vec<DossierId>,
+    /// Instant of the disclosure.
     pub time: Timestamp,
+    /// Instant at which the recipient asked for the data, no later than
+    /// `time`. Rule R5 compares it with the end of counselling.
+    pub requested_at: Timestamp,
 }
 
 /// What an item of an export is.
@@ -134,6 +138,10 @@ pub fn plan(vault: &Vault, book: &ConsentBook, request: ExportRequest) -> Result
     let policy_request = Request {
         recipient: crate::consent::recipient_from_record(&request.recipient),
         time: request.time,
+        requested_at: request.requested_at,
+        // Exports are not linked to a recorded request yet, so no
+        // single-request consent counts for them (rule R8).
+        request_id: None,
         items: planned.iter().map(|(item, _)| item.clone()).collect(),
     };
     let decisions = book.decide(&policy_request);
@@ -267,6 +275,7 @@ fn planned(
         rule: policy::Rule::R11,
         reason: policy::Reason::NoDataSubject,
         consents_used: Vec::new(),
+        warnings: Vec::new(),
     };
     let planned = PlannedItem {
         registration: registration.to_string(),

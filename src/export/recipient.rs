@@ -17,6 +17,10 @@ impl ExportRecipient {
     /// Parses an `age1…` recipient or an SSH public key line.
     pub fn parse(text: &str) -> Result<Self> {
         let text = text.trim();
+        // A secret key pasted by mistake must not be echoed in the error.
+        if text.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-") || text.contains("PRIVATE KEY") {
+            return Err(Error::SecretKeyAsRecipient);
+        }
         if text.starts_with("age1") {
             return text
                 .parse::<age::x25519::Recipient>()
@@ -114,6 +118,17 @@ mod tests {
         let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOVxMSdKxhXlP9OHo7z0/lt06/0SgT8z99ywYbhvjYqa anouk@example.nl";
         let parsed = ExportRecipient::parse(line).unwrap();
         assert!(matches!(parsed, ExportRecipient::Ssh(..)));
+    }
+
+    #[test]
+    fn secret_key_not_echoed() {
+        let secret = age::x25519::Identity::generate();
+        use age::secrecy::ExposeSecret;
+        let err = ExportRecipient::parse(secret.to_string().expose_secret())
+            .err()
+            .unwrap();
+        assert!(matches!(err, Error::SecretKeyAsRecipient));
+        assert!(!format!("{err:?}").contains("AGE-SECRET-KEY"));
     }
 
     #[test]

@@ -181,9 +181,26 @@ pub fn reason(vault: &Vault, decision: &Decision) -> String {
             consent = consent(id),
             date = crate::consent::time::date_of(*from).to_string()
         ),
-        Reason::SingleRequestNotSupported { grantor, consent: id } => {
+        Reason::ReverificationMissing {
+            grantor,
+            consent: id,
+            requested_at,
+        } => fl!(
+            "reason-reverification-missing",
+            person = person(vault, *grantor),
+            consent = consent(id),
+            date = crate::consent::time::date_of(*requested_at).to_string()
+        ),
+        Reason::SingleRequestOtherRequest { grantor, consent: id } => {
             fl!(
-                "reason-single-request",
+                "reason-single-request-other",
+                person = person(vault, *grantor),
+                consent = consent(id)
+            )
+        }
+        Reason::SingleRequestUsed { grantor, consent: id } => {
+            fl!(
+                "reason-single-request-used",
                 person = person(vault, *grantor),
                 consent = consent(id)
             )

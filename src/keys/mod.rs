@@ -313,7 +313,7 @@ pub fn parse_recovery_key(text: &str) -> Result<x25519::Identity> {
         .map(str::trim)
         .find(|line| !line.is_empty() && !line.starts_with('#'))
         .and_then(|line| line.parse::<x25519::Identity>().ok())
-        .ok_or(Error::WrongRecoveryKey)
+        .ok_or(Error::InvalidRecoveryKey)
 }
 
 #[cfg(test)]

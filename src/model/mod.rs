@@ -194,6 +194,43 @@ impl Vault {
         Ok((opened, recovery))
     }
 
+    /// Checks that `path` holds a vault before a passphrase is asked for:
+    /// no folder or an empty one is "no vault", but a folder with vault
+    /// files and no `kluis.cbor` is a damaged vault.
+    pub fn probe(path: &Path) -> Result<()> {
+        let store = Store::new(path);
+        if store.file(HEADER_FILE).is_file() {
+            return Ok(());
+        }
+        let leftovers = [
+            IDENTITY_FILE,
+            RECOVERY_FILE,
+            crate::store::HEAD_FILE,
+            crate::store::JOURNAL_DIR,
+        ];
+        if leftovers.iter().any(|name| store.file(name).exists()) {
+            return Err(Error::Damaged(Damage::Missing {
+                file: HEADER_FILE.into(),
+            }));
+        }
+        Err(Error::VaultNotFound {
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Checks that a recovery key belongs to the vault in `path`, so the
+    /// counsellor learns about a wrong key before choosing a new passphrase.
+    pub fn check_recovery_key(path: &Path, recovery: &x25519::Identity) -> Result<()> {
+        Self::probe(path)?;
+        let header_bytes = std::fs::read(Store::new(path).file(HEADER_FILE))
+            .map_err(|err| Error::io(crate::error::IoAction::Reading, path, err))?;
+        let header = read_header(&header_bytes)?;
+        if recovery.to_public().to_string() != header.recovery {
+            return Err(Error::WrongRecoveryKey);
+        }
+        Ok(())
+    }
+
     /// Opens and verifies the vault in `path`.
     pub fn open(path: &Path, passphrase: SecretString, access: Access) -> Result<Self> {
         let store = Store::new(path);

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::{Details, Dossier, Vault};
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::format::{
     cbor, AttachmentRecord, CoupleRecord, DisclosureRecord, Event, NoteBody, NoteKind, NoteRecord, ObjectRef,
     PersonRecord,
@@ -36,6 +36,9 @@ pub struct Attachment<R> {
 impl Vault {
     /// Creates a person dossier with its own key.
     pub fn add_person(&mut self, person: NewPerson) -> Result<DossierId> {
+        if person.name.trim().is_empty() {
+            return Err(Error::EmptyField { field: Field::Name });
+        }
         self.ensure_registration_free(&person.registration)?;
         let record = PersonRecord {
             registration: person.registration,
@@ -255,6 +258,11 @@ impl Vault {
     }
 
     fn ensure_registration_free(&self, registration: &str) -> Result<()> {
+        if registration.trim().is_empty() {
+            return Err(Error::EmptyField {
+                field: Field::Registration,
+            });
+        }
         if self
             .dossiers
             .iter()

@@ -16,33 +16,55 @@ pub fn utf8(bytes: Vec<u8>, what: &str) -> Result<String> {
 
 /// Splits a joint-session note into tagged paragraphs.
 ///
-/// Paragraphs are separated by blank lines. Each starts with a tag saying
-/// whom it is about: `[A]`, `[B]`, or `[A+B]` (also written `[AB]`). A
-/// paragraph without a tag is an error, so nothing is ever filed under the
+/// Each paragraph starts with a tag saying whom it is about: `[A]`, `[B]`,
+/// or `[A+B]` (also written `[AB]`). A line that starts with a tag always
+/// starts a new paragraph, even without a blank line before it, so a line
+/// about B can never end up inside a paragraph tagged `[A]`. Text after a
+/// blank line without a tag is an error, so nothing is filed under the
 /// wrong person by accident.
 pub fn joint_paragraphs(text: &str) -> Result<NoteBody> {
-    let mut paragraphs = Vec::new();
-    let normalized = text.replace("\r\n", "\n");
-    for (index, block) in normalized
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .enumerate()
-    {
-        let (about, rest) = parse_tag(block).ok_or(Error::UntaggedParagraph { paragraph: index + 1 })?;
-        let text = rest.trim();
-        if text.is_empty() {
-            return Err(Error::UntaggedParagraph { paragraph: index + 1 });
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut paragraphs: Vec<Paragraph> = Vec::new();
+    let mut current: Option<(About, Vec<&str>)> = None;
+    let mut after_blank = true;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            after_blank = true;
+            continue;
         }
-        paragraphs.push(Paragraph {
-            about,
-            text: text.to_string(),
-        });
+        if let Some((about, rest)) = parse_tag(trimmed) {
+            finish(&mut paragraphs, current.take())?;
+            current = Some((about, vec![rest.trim()]));
+        } else if after_blank {
+            // An untagged paragraph: count it for the message.
+            return Err(Error::UntaggedParagraph {
+                paragraph: paragraphs.len() + usize::from(current.is_some()) + 1,
+            });
+        } else if let Some((_, lines)) = current.as_mut() {
+            lines.push(trimmed);
+        }
+        after_blank = false;
     }
+    finish(&mut paragraphs, current)?;
     if paragraphs.is_empty() {
         return Err(Error::EmptyNote);
     }
     Ok(NoteBody::Paragraphs(paragraphs))
+}
+
+fn finish(paragraphs: &mut Vec<Paragraph>, current: Option<(About, Vec<&str>)>) -> Result<()> {
+    let Some((about, lines)) = current else {
+        return Ok(());
+    };
+    let text = lines.join("\n").trim().to_string();
+    if text.is_empty() {
+        return Err(Error::EmptyParagraph {
+            paragraph: paragraphs.len() + 1,
+        });
+    }
+    paragraphs.push(Paragraph { about, text });
+    Ok(())
 }
 
 fn parse_tag(block: &str) -> Option<(About, &str)> {
@@ -85,6 +107,32 @@ mod tests {
     fn untagged_paragraph_rejected() {
         let err = joint_paragraphs("[A] one\n\nno tag here").unwrap_err();
         assert!(matches!(err, Error::UntaggedParagraph { paragraph: 2 }));
+    }
+
+    #[test]
+    fn tag_inside_paragraph_starts_new_one() {
+        let body = joint_paragraphs("[A] about A\n[B] about B\nmore about B").unwrap();
+        let NoteBody::Paragraphs(paragraphs) = body else {
+            panic!("not paragraphs")
+        };
+        assert_eq!(paragraphs.len(), 2);
+        assert_eq!(paragraphs[0].about, About::PartnerA);
+        assert_eq!(paragraphs[0].text, "about A");
+        assert_eq!(paragraphs[1].about, About::PartnerB);
+        assert_eq!(paragraphs[1].text, "about B\nmore about B");
+    }
+
+    #[test]
+    fn byte_order_mark_ignored() {
+        assert!(joint_paragraphs("\u{feff}[A] text").is_ok());
+    }
+
+    #[test]
+    fn empty_tagged_paragraph_rejected() {
+        assert!(matches!(
+            joint_paragraphs("[A] one\n\n[B]\n"),
+            Err(Error::EmptyParagraph { paragraph: 2 })
+        ));
     }
 
     #[test]
