@@ -326,3 +326,28 @@ fn missing_entry_after_head_detected() {
         Err(Error::Damaged(kluis::error::Damage::Missing { .. }))
     ));
 }
+
+#[test]
+fn damaged_recovery_file_detected_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault");
+    let (vault, _, _, _, _) = couple_vault(&path);
+    drop(vault);
+    let recovery = path.join("recovery.age");
+    let mut bytes = fs::read(&recovery).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    fs::write(&recovery, &bytes).unwrap();
+    let result = Vault::open(&path, passphrase(), Access::Read);
+    assert!(matches!(
+        result,
+        Err(Error::Damaged(kluis::error::Damage::Modified { .. }))
+    ));
+
+    fs::remove_file(&recovery).unwrap();
+    let result = Vault::open(&path, passphrase(), Access::Read);
+    assert!(matches!(
+        result,
+        Err(Error::Damaged(kluis::error::Damage::Missing { .. }))
+    ));
+}

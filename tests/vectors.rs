@@ -353,6 +353,7 @@ mod independent {
                 "counsellor",
                 "recovery",
                 "signing_key",
+                "recovery_file",
             ],
             &[],
         );
@@ -369,6 +370,12 @@ mod independent {
                 .parse::<age::x25519::Recipient>()
                 .expect("an age X25519 recipient");
         }
+        let recovery_file = fs::read(vault.join("recovery.age")).expect("recovery.age");
+        assert_eq!(
+            header.bytes("recovery_file"),
+            Sha256::digest(&recovery_file).as_slice(),
+            "recovery_file is the SHA-256 of recovery.age"
+        );
         (header.id("vault"), signing_key, counsellor, recovery)
     }
 

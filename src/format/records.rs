@@ -25,6 +25,9 @@ pub struct VaultHeader {
     pub recovery: String,
     /// The counsellor's Ed25519 public key, 32 bytes.
     pub signing_key: ByteBuf,
+    /// SHA-256 of `recovery.age`, so a damaged or missing recovery file is
+    /// noticed when the vault is opened, not only when it is needed.
+    pub recovery_file: ByteBuf,
 }
 
 /// Plaintext of `identity.age`: the counsellor's secret keys.

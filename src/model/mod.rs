@@ -147,6 +147,7 @@ impl Vault {
         let keys = CounsellorKeys::generate();
         let recovery = RecoveryKey::generate();
         let vault = VaultId::random();
+        let recovery_file = keys.seal_for_recovery(vault, &recovery.recipient());
         let header = VaultHeader {
             format: HEADER_MAGIC.into(),
             version: FORMAT_VERSION,
@@ -154,16 +155,14 @@ impl Vault {
             counsellor: keys.recipient().to_string(),
             recovery: recovery.recipient().to_string(),
             signing_key: serde_bytes::ByteBuf::from(keys.verifying_key().to_bytes().to_vec()),
+            recovery_file: serde_bytes::ByteBuf::from(crate::store::sha256(&recovery_file).to_vec()),
         };
         let header_bytes = cbor::to_vec(&header);
 
         // The identity file goes first, because a folder with a header but
         // no identity would be a vault that cannot be opened.
         fsutil::write_new(&store.file(IDENTITY_FILE), &keys.seal(vault, passphrase))?;
-        fsutil::write_new(
-            &store.file(RECOVERY_FILE),
-            &keys.seal_for_recovery(vault, &recovery.recipient()),
-        )?;
+        fsutil::write_new(&store.file(RECOVERY_FILE), &recovery_file)?;
         fsutil::write_new(&store.file(HEADER_FILE), &header_bytes)?;
 
         let mut opened = Self {
@@ -251,6 +250,7 @@ impl Vault {
                 file: IDENTITY_FILE.into(),
             }));
         };
+        check_recovery_file(&store, &header)?;
         let keys = CounsellorKeys::unseal(&identity_bytes, passphrase, header.vault)?;
         if keys.recipient().to_string() != header.counsellor
             || keys.verifying_key().to_bytes().as_slice() != header.signing_key.as_slice()
@@ -290,6 +290,7 @@ impl Vault {
         if recovery.to_public().to_string() != header.recovery {
             return Err(Error::WrongRecoveryKey);
         }
+        check_recovery_file(&store, &header)?;
         let Some(sealed) = fsutil::read_optional(&store.file(RECOVERY_FILE))? else {
             return Err(Error::Damaged(Damage::Missing {
                 file: RECOVERY_FILE.into(),
@@ -578,6 +579,21 @@ impl Vault {
     }
 }
 
+/// Checks `recovery.age` against the hash in the header.
+fn check_recovery_file(store: &Store, header: &VaultHeader) -> Result<()> {
+    let Some(bytes) = fsutil::read_optional(&store.file(RECOVERY_FILE))? else {
+        return Err(Error::Damaged(Damage::Missing {
+            file: RECOVERY_FILE.into(),
+        }));
+    };
+    if crate::store::sha256(&bytes).as_slice() != header.recovery_file.as_slice() {
+        return Err(Error::Damaged(Damage::Modified {
+            file: RECOVERY_FILE.into(),
+        }));
+    }
+    Ok(())
+}
+
 /// Lists the objects an event refers to.
 fn event_objects(event: &Event) -> Vec<ObjectId> {
     match event {
@@ -608,7 +624,8 @@ fn read_header(bytes: &[u8]) -> Result<VaultHeader> {
     }
     let valid_keys = header.counsellor.parse::<x25519::Recipient>().is_ok()
         && header.recovery.parse::<x25519::Recipient>().is_ok()
-        && header.signing_key.len() == 32;
+        && header.signing_key.len() == 32
+        && header.recovery_file.len() == 32;
     if !valid_keys {
         return Err(Error::unreadable(
             HEADER_FILE,
