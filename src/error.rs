@@ -182,6 +182,23 @@ pub enum Damage {
     Journal { seq: u64, problem: JournalProblem },
     #[error("the identity file does not belong to this vault")]
     ForeignIdentity,
+    #[error("{role:?} in the dossier {registration} ({file}) was changed outside kluis or is missing")]
+    InDossier {
+        registration: String,
+        role: ObjectRole,
+        file: String,
+        missing: bool,
+    },
+}
+
+/// What an object is to its dossier, for messages about damage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ObjectRole {
+    Note,
+    Attachment,
+    Consent,
+    Withdrawal,
 }
 
 /// The defect found in a journal entry.

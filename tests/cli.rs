@@ -1261,7 +1261,9 @@ fn corrupted_attachment_names_object() {
         ])
         .expect_error(
             EXIT_DAMAGED,
-            &format!("error: the vault is damaged: {object_name} was changed outside kluis"),
+            &format!(
+                "error: the vault is damaged: an attachment in the dossier 2026-041 was changed outside kluis ({object_name})"
+            ),
             HINT_DAMAGED,
         );
 }

@@ -314,7 +314,13 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
         return match args.output.as_deref() {
             Some(path) if path != Path::new("-") => {
                 let mut file = new_private_file(path)?;
-                io::copy(&mut content, file.file()).map_err(|err| stream_error(err, path, blob))?;
+                io::copy(&mut content, file.file()).map_err(|err| {
+                    kluis::model::in_dossier(
+                        stream_error(err, path, blob),
+                        dossier,
+                        kluis::error::ObjectRole::Attachment,
+                    )
+                })?;
                 file.commit(path, false)
             }
             _ => {
@@ -323,7 +329,13 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
                     return Err(Error::BinaryToTerminal);
                 }
                 let mut stdout = io::stdout().lock();
-                io::copy(&mut content, &mut stdout).map_err(|err| stream_error(err, Path::new("-"), blob))?;
+                io::copy(&mut content, &mut stdout).map_err(|err| {
+                    kluis::model::in_dossier(
+                        stream_error(err, Path::new("-"), blob),
+                        dossier,
+                        kluis::error::ObjectRole::Attachment,
+                    )
+                })?;
                 stdout
                     .flush()
                     .map_err(|err| Error::io(IoAction::Writing, "-", err))

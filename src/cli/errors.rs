@@ -3,7 +3,7 @@
 
 use kluis::consent::token::Inconsistency;
 use kluis::consent::token::TokenError;
-use kluis::error::{Damage, Error, InputProblem, IoAction, JournalProblem, WeakPassphrase};
+use kluis::error::{Damage, Error, InputProblem, IoAction, JournalProblem, ObjectRole, WeakPassphrase};
 use kluis::fl;
 
 /// The exit codes of `kluis`, as documented.
@@ -285,6 +285,35 @@ fn damage_text(damage: &Damage) -> String {
             fl!("damage-journal", seq = seq, problem = journal_problem(*problem))
         }
         Damage::ForeignIdentity => fl!("damage-foreign-identity"),
+        Damage::InDossier {
+            registration,
+            role,
+            file,
+            missing,
+        } => {
+            let what = match role {
+                ObjectRole::Note => fl!("role-note"),
+                ObjectRole::Attachment => fl!("role-attachment"),
+                ObjectRole::Consent => fl!("role-consent"),
+                ObjectRole::Withdrawal => fl!("role-withdrawal"),
+                _ => fl!("role-note"),
+            };
+            if *missing {
+                fl!(
+                    "damage-in-dossier-missing",
+                    what = what,
+                    registration = registration.clone(),
+                    file = file.clone()
+                )
+            } else {
+                fl!(
+                    "damage-in-dossier-changed",
+                    what = what,
+                    registration = registration.clone(),
+                    file = file.clone()
+                )
+            }
+        }
         other => other.to_string(),
     }
 }

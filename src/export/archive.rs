@@ -195,8 +195,14 @@ fn write_attachments<'p, W: Write>(
             inner: content,
             remaining: *size,
         };
-        tar.append_data(&mut header, &path, &mut exact)
-            .map_err(|err| read_or_write_error(err, &path))?;
+        tar.append_data(&mut header, &path, &mut exact).map_err(|err| {
+            let blob = crate::store::Store::object_name(view.record.blob);
+            crate::model::in_dossier(
+                read_or_write_error(err, &blob),
+                dossier,
+                crate::error::ObjectRole::Attachment,
+            )
+        })?;
         included.push((path, item));
     }
     Ok(())

@@ -571,12 +571,38 @@ impl Vault {
             .map_err(|err| Error::unreadable(file, err))
     }
 
-    /// Reads and decrypts one object of a dossier.
-    fn read_sealed(&self, dossier: &Dossier, object: ObjectId) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    /// Reads and decrypts one object of a dossier; damage is reported with
+    /// the dossier's registration number and what the object is.
+    fn read_sealed(
+        &self,
+        dossier: &Dossier,
+        object: ObjectId,
+        role: crate::error::ObjectRole,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
         let file = Store::object_name(object);
-        let bytes = self.store.get_object(self.object_ref(object)?)?;
-        keys::open(&bytes, dossier.key.identity(), &file)
+        let read = self
+            .object_ref(object)
+            .and_then(|object| self.store.get_object(object))
+            .and_then(|bytes| keys::open(&bytes, dossier.key.identity(), &file));
+        read.map_err(|err| in_dossier(err, dossier, role))
     }
+}
+
+/// Names the dossier and the object's role in a damage error.
+pub fn in_dossier(err: Error, dossier: &Dossier, role: crate::error::ObjectRole) -> Error {
+    let (file, missing) = match err {
+        Error::Damaged(Damage::Missing { file }) => (file, true),
+        Error::Damaged(Damage::Modified { file }) | Error::Damaged(Damage::Unreadable { file, .. }) => {
+            (file, false)
+        }
+        other => return other,
+    };
+    Error::Damaged(Damage::InDossier {
+        registration: dossier.details.registration().to_string(),
+        role,
+        file,
+        missing,
+    })
 }
 
 /// Checks `recovery.age` against the hash in the header.

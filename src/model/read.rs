@@ -5,7 +5,7 @@ use std::io::Read;
 use zeroize::Zeroizing;
 
 use super::{Details, Dossier, Vault};
-use crate::error::{Error, Result};
+use crate::error::{Error, ObjectRole, Result};
 use crate::format::{cbor, AttachmentRecord, NoteRecord};
 use crate::ids::{DossierId, ObjectId, TokenId};
 use crate::keys;
@@ -85,7 +85,7 @@ impl Vault {
             .iter()
             .enumerate()
             .map(|(index, note)| {
-                let plaintext = self.read_sealed(dossier, note.object)?;
+                let plaintext = self.read_sealed(dossier, note.object, ObjectRole::Note)?;
                 let record: NoteRecord = cbor::from_slice(&plaintext)
                     .map_err(|err| Error::unreadable(Store::object_name(note.object), err))?;
                 Ok(NoteView {
@@ -104,7 +104,7 @@ impl Vault {
             .iter()
             .enumerate()
             .map(|(index, attachment)| {
-                let plaintext = self.read_sealed(dossier, attachment.object)?;
+                let plaintext = self.read_sealed(dossier, attachment.object, ObjectRole::Attachment)?;
                 let record: AttachmentRecord = cbor::from_slice(&plaintext)
                     .map_err(|err| Error::unreadable(Store::object_name(attachment.object), err))?;
                 if record.blob != attachment.blob {
@@ -131,6 +131,7 @@ impl Vault {
         let blob = self.object_ref(attachment.record.blob)?;
         let reader = self.store.open_object(blob)?;
         keys::open_stream(reader, dossier.key.identity(), &Store::object_name(blob.id))
+            .map_err(|err| super::in_dossier(err, dossier, ObjectRole::Attachment))
     }
 
     /// Returns every stored consent token with its grantor.
@@ -141,7 +142,7 @@ impl Vault {
                 tokens.push((
                     dossier.id,
                     consent.token,
-                    self.read_sealed(dossier, consent.object)?,
+                    self.read_sealed(dossier, consent.object, ObjectRole::Consent)?,
                 ));
             }
         }
@@ -156,7 +157,7 @@ impl Vault {
                 tokens.push((
                     dossier.id,
                     withdrawal.token,
-                    self.read_sealed(dossier, withdrawal.object)?,
+                    self.read_sealed(dossier, withdrawal.object, ObjectRole::Withdrawal)?,
                 ));
             }
         }
