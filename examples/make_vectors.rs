@@ -169,6 +169,7 @@ fn fill_vault(vault: &mut Vault) -> Result<People, Box<dyn Error>> {
             valid_from: date(2026, 1, 5),
             valid_until: Some(date(2027, 12, 31)),
             purpose: "Test vector: share the joint sessions with the partner.".into(),
+            signed_on: None,
             form: Attachment {
                 label: "consent form".into(),
                 file_name: "consent-form.pdf".into(),

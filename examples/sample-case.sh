@@ -49,10 +49,19 @@ run end K-2026-017 --date 2026-10-30
 echo
 echo "== Written consent: only Anouk consented, also after the counselling"
 run consent record --grantor 2026-041 --to 2026-042 --form "$case_dir/toestemmingsformulier-a.pdf" \
-  --after-end --from 2026-03-16 --until 2027-12-31 \
+  --after-end --signed-on 2026-03-16 --from 2026-03-16 --until 2027-12-31 \
   --purpose "Inzage in het dossier tijdens en na de begeleiding"
 run list
 run consent list
+
+echo
+echo "== After the counselling Bastiaan asks for his dossier and Anouk's data."
+echo "   Anouk's consent dates from before the end, so it must be re-verified first:"
+run export --for 2026-042 --about 2026-041 --dry-run
+consent_id=$("$kluis" consent list 2026-041 | awk 'NR == 1 { print $1 }')
+echo
+echo "   Anouk confirms by e-mail; the counsellor records the confirmation:"
+run consent reverify "$consent_id" --form "$case_dir/herbevestiging-a.eml"
 
 echo
 echo "== Exports: each partner asks for everything, including the other's dossier"
@@ -76,9 +85,11 @@ if command -v age >/dev/null 2>&1 && [ -f "$work/anouk.key" ]; then
     printf '\n$ age -d -i %s.key voor-%s.age | tar -t\n' "$who" "$who"
     age -d -i "$work/$who.key" "$work/voor-$who.age" | tar -t
   done
-  receipt=$(age -d -i "$work/anouk.key" "$work/voor-anouk.age" | tar -t | grep -E '/(RECEIPT|ONTVANGSTBEWIJS)\.md$')
-  printf '\n$ age -d -i anouk.key voor-anouk.age | tar -xO %s\n' "$receipt"
-  age -d -i "$work/anouk.key" "$work/voor-anouk.age" | tar -xO "$receipt"
+  for who in bastiaan anouk; do
+    receipt=$(age -d -i "$work/$who.key" "$work/voor-$who.age" | tar -t | grep -E '/(RECEIPT|ONTVANGSTBEWIJS)\.md$')
+    printf '\n$ age -d -i %s.key voor-%s.age | tar -xO %s\n' "$who" "$who" "$receipt"
+    age -d -i "$work/$who.key" "$work/voor-$who.age" | tar -xO "$receipt"
+  done
 else
   echo "The stock age CLI is not installed (Debian: apt-get install age), so the exports are not opened here."
 fi

@@ -68,6 +68,8 @@ pub enum Error {
     BinaryToTerminal,
     #[error("{what} is not valid UTF-8 text")]
     NotUtf8 { what: String },
+    #[error("the date {value} is in the future")]
+    FutureDate { value: String },
     #[error("invalid date {value}")]
     InvalidDate { value: String },
     #[error("the end date {end} is before the start date {start}")]

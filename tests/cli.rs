@@ -2269,3 +2269,84 @@ fn empty_registration_rejected() {
         .expect_code(EXIT_INVALID_INPUT)
         .expect_stderr_line("error: the registration number is empty");
 }
+
+#[test]
+fn r5_reverification_after_end() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let form = sample_file("toestemmingsformulier-a.pdf");
+
+    // B signed during the counselling, with --after-end; the counselling then ended.
+    let recorded = couple.ok(&[
+        "consent",
+        "record",
+        "--grantor",
+        sample::B,
+        "--to",
+        sample::A,
+        "--form",
+        form.to_str().unwrap(),
+        "--after-end",
+        "--from",
+        "2026-03-23",
+        "--signed-on",
+        "2026-03-23",
+        "--purpose",
+        "Inzage",
+    ]);
+    let consent_b = recorded.consent_id();
+    couple.ok(&["end", sample::B, "--date", "2026-10-30"]);
+
+    // A request after the end finds only a consent from before the end: R5 withholds.
+    let before = couple.ok(&["export", "--for", sample::A, "--about", sample::B, "--dry-run"]);
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap())
+        .date();
+    before.expect_stderr_line(&format!(
+        "  - 2026-042, note 1: intake of 2026-03-02 [R5: the request dated {today} came after the counselling of Bastiaan Hendriks (2026-042) ended, and consent {consent_b}, given before the end, has not been confirmed again since the request]"
+    ));
+    let listed = couple.ok(&["consent", "list", sample::B]);
+    assert!(
+        listed
+            .stdout
+            .contains("[needs re-verification for requests after the end of the counselling]"),
+        "consent list: {}",
+        listed.stdout
+    );
+
+    // A written re-verification makes it count again.
+    let confirmation = couple.write_file("herbevestiging.txt", "Ik bevestig mijn toestemming. B.");
+    let reverified = couple.ok(&[
+        "consent",
+        "reverify",
+        &consent_b,
+        "--form",
+        confirmation.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        reverified.stderr_lines(),
+        [format!(
+            "Consent {consent_b} re-verified. It counts again for requests made up to now."
+        )]
+    );
+    let after = couple.ok(&["export", "--for", sample::A, "--about", sample::B, "--dry-run"]);
+    after.expect_stderr_line("  + 2026-042, note 1: intake of 2026-03-02 [R2]");
+}
+
+#[test]
+fn future_request_date_rejected() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    couple
+        .run(&[
+            "export",
+            "--for",
+            sample::A,
+            "--requested-on",
+            "2999-01-01",
+            "--dry-run",
+        ])
+        .expect_error(
+            EXIT_INVALID_INPUT,
+            "error: the date 2999-01-01 is in the future",
+            "hint: Give the day the request was actually made.",
+        );
+}

@@ -269,6 +269,7 @@ fn withdrawal_stops_next_export() {
             valid_from: date("2026-03-02"),
             valid_until: None,
             purpose: "inzage".into(),
+            signed_on: None,
             form: attachment("form", b"%PDF scan"),
         },
     )

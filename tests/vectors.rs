@@ -1080,6 +1080,7 @@ fn expired_token_verifies_but_is_expired() {
         consents: vec![ConsentStatus {
             payload,
             withdrawals: Vec::new(),
+            reverifications: Vec::new(),
         }],
         persons: Vec::<Person>::new(),
     };

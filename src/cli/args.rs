@@ -158,6 +158,7 @@ pub struct ShowArgs {
 pub enum ConsentCommand {
     Record(ConsentRecordArgs),
     Withdraw(ConsentWithdrawArgs),
+    Reverify(ConsentReverifyArgs),
     List(ConsentListArgs),
 }
 
@@ -195,6 +196,8 @@ pub struct ConsentRecordArgs {
     pub until: Option<String>,
     #[arg(long, value_name = "TEXT")]
     pub purpose: String,
+    #[arg(long, value_name = "DATE")]
+    pub signed_on: Option<String>,
     #[arg(long, value_enum, value_delimiter = ',')]
     pub classes: Vec<DataClassArg>,
 }
@@ -212,6 +215,14 @@ pub struct ConsentWithdrawArgs {
     pub letter: Option<PathBuf>,
     #[arg(long)]
     pub not_in_writing: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentReverifyArgs {
+    #[arg(value_name = "CONSENT")]
+    pub consent: String,
+    #[arg(long, value_name = "FILE")]
+    pub form: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -243,6 +254,8 @@ pub struct ExportArgs {
     pub passphrase: bool,
     #[arg(short, long, value_name = "FILE", required_unless_present = "dry_run")]
     pub output: Option<PathBuf>,
+    #[arg(long, value_name = "DATE")]
+    pub requested_on: Option<String>,
     #[arg(short, long)]
     pub armor: bool,
     #[arg(short, long)]

@@ -61,6 +61,7 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Consent(ConsentCommand::Record(args)) => consent_record(context, args),
         Command::Consent(ConsentCommand::Withdraw(args)) => consent_withdraw(context, args),
         Command::Consent(ConsentCommand::List(args)) => consent_list(context, args),
+        Command::Consent(ConsentCommand::Reverify(args)) => consent_reverify(context, args),
         Command::Export(args) => export(context, args),
     }
 }
@@ -461,6 +462,7 @@ fn consent_record(context: &Context, args: ConsentRecordArgs) -> Result<()> {
         Some(date) => time::parse_date(date)?,
         None => time::today(),
     };
+    let signed_on = args.signed_on.as_deref().map(time::parse_date).transpose()?;
     let valid_until = args.until.as_deref().map(time::parse_date).transpose()?;
     let form = open_attachment(&args.form, Some(fl!("label-consent-form")))?;
     let mut vault = context.open(Access::Write)?;
@@ -482,6 +484,7 @@ fn consent_record(context: &Context, args: ConsentRecordArgs) -> Result<()> {
             after_end: args.after_end,
             valid_from,
             valid_until,
+            signed_on,
             purpose: args.purpose,
             form,
         },
@@ -510,6 +513,7 @@ fn state_text(state: ConsentState) -> String {
         ConsentState::Expired => fl!("state-expired"),
         ConsentState::NotYetValid => fl!("state-not-yet-valid"),
         ConsentState::EndedNotAfterEnd => fl!("state-ended"),
+        ConsentState::NeedsReverification => fl!("state-needs-reverification"),
     }
 }
 
@@ -527,6 +531,16 @@ fn consent_withdraw(context: &Context, args: ConsentWithdrawArgs) -> Result<()> 
     } else {
         eprintln!("{}", fl!("consent-withdrawn", consent = id.short()));
     }
+    Ok(())
+}
+
+fn consent_reverify(context: &Context, args: ConsentReverifyArgs) -> Result<()> {
+    let form = open_attachment(&args.form, Some(fl!("label-reverification-form")))?;
+    let mut vault = context.open(Access::Write)?;
+    let book = ConsentBook::load(&vault)?;
+    let id = book.find(&args.consent)?.payload.id;
+    consent::reverify(&mut vault, id, form)?;
+    eprintln!("{}", fl!("consent-reverified", consent = id.short()));
     Ok(())
 }
 
@@ -628,6 +642,18 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
         .map(|reference| vault.find(reference).map(|d| d.id))
         .collect::<Result<Vec<_>>>()?;
     let now = jiff::Timestamp::now();
+    let requested_at = match &args.requested_on {
+        Some(date) => {
+            let day = time::parse_date(date)?;
+            if day > time::today() {
+                return Err(Error::FutureDate { value: date.clone() });
+            }
+            time::start_of(day)
+        }
+        // Requests are dated by day, like the re-verifications that answer
+        // them, so one recorded today counts for a request made today.
+        None => time::start_of(time::today()),
+    };
     let plan = export::plan(
         &vault,
         &book,
@@ -635,7 +661,7 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
             recipient,
             about,
             time: now,
-            requested_at: now,
+            requested_at,
         },
     )?;
 

@@ -192,6 +192,11 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-invalid-date", value = value.clone()),
             Some(fl!("hint-invalid-date")),
         ),
+        Error::FutureDate { value } => report(
+            code::INVALID_INPUT,
+            fl!("error-future-date", value = value.clone()),
+            Some(fl!("hint-future-date")),
+        ),
         Error::EndBeforeStart { start, end } => report(
             code::INVALID_INPUT,
             fl!("error-end-before-start", start = start.clone(), end = end.clone()),

@@ -12,13 +12,14 @@ use serde_bytes::ByteBuf;
 
 use crate::error::{Error, Result};
 use crate::format::{
-    CollectionRecord, ConsentKindRecord, ConsentPayload, DataClassRecord, RecipientRecord, ScopeRecord,
-    WithdrawalPayload, FORMAT_VERSION,
+    CollectionRecord, ConsentKindRecord, ConsentPayload, DataClassRecord, RecipientRecord,
+    ReverificationPayload, ScopeRecord, WithdrawalPayload, FORMAT_VERSION,
 };
 use crate::ids::{DossierId, TokenId};
 use crate::model::{Attachment, Details, Vault};
 use policy::{
-    Consent, ConsentKind, DataClass, Facts, Person, Recipient, ReverificationMode, ThirdParty, Withdrawal,
+    Consent, ConsentKind, DataClass, Facts, Person, Recipient, Reverification, ReverificationMode,
+    ThirdParty, Withdrawal,
 };
 use token::{Signers, TokenError};
 
@@ -32,6 +33,9 @@ pub struct AttestedConsent<R> {
     /// Last day of validity, inclusive.
     pub valid_until: Option<jiff::civil::Date>,
     pub purpose: String,
+    /// The day the grantor signed the form; today when not given. Rule R5
+    /// compares it with the end of the counselling.
+    pub signed_on: Option<jiff::civil::Date>,
     /// The scanned, signed form, stored in the grantor's dossier.
     pub form: Attachment<R>,
 }
@@ -49,6 +53,8 @@ pub enum WithdrawalMethod<R> {
 pub struct ConsentStatus {
     pub payload: ConsentPayload,
     pub withdrawals: Vec<(TokenId, bool, Timestamp)>,
+    /// Re-verifications by the grantor: their ids and when they were given.
+    pub reverifications: Vec<(TokenId, Timestamp)>,
 }
 
 /// All verified consents of a vault, ready for the policy.
@@ -87,6 +93,7 @@ impl ConsentBook {
             consents.push(ConsentStatus {
                 payload,
                 withdrawals: Vec::new(),
+                reverifications: Vec::new(),
             });
         }
         for (grantor, id, bytes) in vault.withdrawal_tokens()? {
@@ -113,6 +120,29 @@ impl ConsentBook {
                 {
                     status.withdrawals.push((payload.id, in_writing, time));
                 }
+            }
+        }
+        for (grantor, id, bytes) in vault.reverification_tokens()? {
+            let payload = token::verify_reverification(&bytes, &signers)
+                .and_then(|payload| {
+                    check_stored(
+                        vault,
+                        (grantor, id),
+                        (payload.grantor, payload.id),
+                        &payload.collection,
+                    )?;
+                    Ok(payload)
+                })
+                .map_err(|reason| Error::InvalidToken {
+                    token: id.short(),
+                    reason,
+                })?;
+            let time = Timestamp::from_second(payload.issued).unwrap_or(Timestamp::UNIX_EPOCH);
+            if let Some(status) = consents
+                .iter_mut()
+                .find(|c| c.payload.id == payload.consent && c.payload.grantor == grantor)
+            {
+                status.reverifications.push((payload.id, time));
             }
         }
         let mut persons = Vec::new();
@@ -237,11 +267,14 @@ fn to_policy(status: &ConsentStatus) -> Consent {
         // rule R5 applies to the consent rather than being skipped.
         issued: Timestamp::from_second(payload.issued).unwrap_or(Timestamp::MIN),
         request: payload.request,
-        // TODO: fill `used` from the disclosure journal and `reverifications`
-        // from re-verification tokens. Until then no single-request consent
-        // counts as used, and R5 finds no re-verification.
+        // TODO: fill `used` from the disclosure journal once single-request
+        // consents can be created; until then none counts as used.
         used: false,
-        reverifications: Vec::new(),
+        reverifications: status
+            .reverifications
+            .iter()
+            .map(|(id, time)| Reverification { id: *id, time: *time })
+            .collect(),
     }
 }
 
@@ -328,6 +361,15 @@ pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) 
         None => dossiers.extend(couples.iter().copied()),
     }
 
+    let issued = match consent.signed_on {
+        Some(day) if day > time::today() => {
+            return Err(Error::FutureDate {
+                value: day.to_string(),
+            })
+        }
+        Some(day) => time::start_of(day).as_second(),
+        None => Timestamp::now().as_second(),
+    };
     let (form, form_sha256) = vault.add_attachment(consent.grantor, consent.form)?;
     let payload = ConsentPayload {
         version: FORMAT_VERSION,
@@ -351,11 +393,51 @@ pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) 
             form,
             form_sha256: ByteBuf::from(form_sha256.to_vec()),
         },
-        issued: Timestamp::now().as_second(),
+        issued,
         request: None,
     };
     let bytes = token::sign_consent(&payload, vault.signing_key());
     vault.add_consent_token(payload.grantor, payload.id, &bytes)?;
+    Ok(payload.id)
+}
+
+/// Records a re-verification of one consent, attested by the counsellor
+/// from a signed confirmation whose scan is stored in the grantor's dossier.
+/// It counts for requests made up to the moment it is recorded (rule R5).
+pub fn reverify<R: Read>(
+    vault: &mut Vault,
+    consent: TokenId,
+    confirmation: Attachment<R>,
+) -> Result<TokenId> {
+    let book = ConsentBook::load(vault)?;
+    let status = book
+        .consents
+        .iter()
+        .find(|c| c.payload.id == consent)
+        .ok_or_else(|| Error::ConsentNotFound {
+            reference: consent.short(),
+        })?;
+    if !status.withdrawals.is_empty() {
+        return Err(Error::AlreadyWithdrawn {
+            reference: consent.short(),
+        });
+    }
+    let grantor = status.payload.grantor;
+    let (form, sha) = vault.add_attachment(grantor, confirmation)?;
+    let payload = ReverificationPayload {
+        version: FORMAT_VERSION,
+        id: TokenId::random(),
+        vault: vault.id(),
+        grantor,
+        consent,
+        collection: CollectionRecord::AttestedFromForm {
+            form,
+            form_sha256: ByteBuf::from(sha.to_vec()),
+        },
+        issued: Timestamp::now().as_second(),
+    };
+    let bytes = token::sign_reverification(&payload, vault.signing_key());
+    vault.add_reverification_token(grantor, payload.id, consent, &bytes)?;
     Ok(payload.id)
 }
 
@@ -416,6 +498,10 @@ pub enum ConsentState {
     NotYetValid,
     /// The grantor's counselling has ended and the consent does not hold after it.
     EndedNotAfterEnd,
+    /// The consent was given before the end of the counselling, which has
+    /// ended, and has not been re-verified since: requests made after the
+    /// end need a re-verification (rule R5).
+    NeedsReverification,
 }
 
 impl ConsentBook {
@@ -442,6 +528,16 @@ impl ConsentBook {
             .is_some_and(|end| now >= end);
         if ended && !payload.after_end {
             return ConsentState::EndedNotAfterEnd;
+        }
+        let end = self
+            .persons
+            .iter()
+            .find(|person| person.id == payload.grantor)
+            .and_then(|person| person.counselling_end);
+        if let Some(end) = end.filter(|end| now >= *end && payload.issued < end.as_second()) {
+            if !status.reverifications.iter().any(|(_, time)| *time >= end) {
+                return ConsentState::NeedsReverification;
+            }
         }
         ConsentState::Active
     }

@@ -8,7 +8,8 @@
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
 use crate::format::{
-    cbor, cose, CollectionRecord, ConsentPayload, FormatError, WithdrawalPayload, FORMAT_VERSION,
+    cbor, cose, CollectionRecord, ConsentPayload, FormatError, ReverificationPayload, WithdrawalPayload,
+    FORMAT_VERSION,
 };
 use crate::ids::VaultId;
 
@@ -67,6 +68,24 @@ pub fn sign_consent(payload: &ConsentPayload, counsellor: &SigningKey) -> Vec<u8
 /// Signs a withdrawal recorded by the counsellor.
 pub fn sign_withdrawal(payload: &WithdrawalPayload, counsellor: &SigningKey) -> Vec<u8> {
     cose::sign(cose::WITHDRAWAL, cbor::to_vec(payload), counsellor)
+}
+
+/// Signs a re-verification recorded by the counsellor.
+pub fn sign_reverification(payload: &ReverificationPayload, counsellor: &SigningKey) -> Vec<u8> {
+    cose::sign(cose::REVERIFICATION, cbor::to_vec(payload), counsellor)
+}
+
+/// Verifies a re-verification and returns its payload.
+pub fn verify_reverification(bytes: &[u8], signers: &Signers) -> Result<ReverificationPayload, TokenError> {
+    let envelope = cose::Envelope::parse(bytes, cose::REVERIFICATION)?;
+    let unverified: ReverificationPayload = cbor::from_slice(envelope.unverified_payload())?;
+    let key = expected_signer(&unverified.collection, envelope.key_id(), signers)?;
+    let payload: ReverificationPayload = cbor::from_slice(&envelope.verify(&key)?)?;
+    check_common(payload.version, payload.vault, signers.vault)?;
+    if payload.collection == CollectionRecord::NotInWriting {
+        return Err(TokenError::Inconsistent(Inconsistency::ConsentNotInWriting));
+    }
+    Ok(payload)
 }
 
 /// The keys a token may be signed with.

@@ -19,6 +19,8 @@ pub const HEAD: &str = "application/kluis-head+cbor";
 pub const CONSENT: &str = "application/kluis-consent+cbor";
 /// Content type of a withdrawal.
 pub const WITHDRAWAL: &str = "application/kluis-withdrawal+cbor";
+/// Content type of a re-verification.
+pub const REVERIFICATION: &str = "application/kluis-reverification+cbor";
 
 /// Signs `payload` as a tagged COSE_Sign1 of the given content type.
 pub fn sign(content_type: &str, payload: Vec<u8>, key: &SigningKey) -> Vec<u8> {

@@ -239,6 +239,12 @@ pub enum Event {
         withdraws: Vec<TokenId>,
     },
     DisclosureDecided(DisclosureRecord),
+    ReverificationRecorded {
+        dossier: DossierId,
+        token: TokenId,
+        reverification: ObjectId,
+        consent: TokenId,
+    },
 }
 
 /// The journal's account of one export decision, allowed or not.
@@ -368,6 +374,21 @@ pub struct WithdrawalPayload {
     pub grantor: DossierId,
     /// The consents it withdraws.
     pub withdraws: Vec<TokenId>,
+    pub collection: CollectionRecord,
+    /// Seconds since the Unix epoch.
+    pub issued: i64,
+}
+
+/// The payload of a re-verification (a COSE_Sign1): the grantor confirms a
+/// consent again, after a request made once the counselling had ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReverificationPayload {
+    pub version: u32,
+    pub id: TokenId,
+    pub vault: VaultId,
+    pub grantor: DossierId,
+    /// The consent it confirms.
+    pub consent: TokenId,
     pub collection: CollectionRecord,
     /// Seconds since the Unix epoch.
     pub issued: i64,

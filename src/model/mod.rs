@@ -92,6 +92,8 @@ pub struct Dossier {
     pub attachments: Vec<AttachmentEntry>,
     pub consents: Vec<ConsentEntry>,
     pub withdrawals: Vec<WithdrawalEntry>,
+    /// Re-verifications of this person's consents.
+    pub reverifications: Vec<ConsentEntry>,
 }
 
 impl Dossier {
@@ -494,6 +496,7 @@ impl Vault {
                     attachments: Vec::new(),
                     consents: Vec::new(),
                     withdrawals: Vec::new(),
+                    reverifications: Vec::new(),
                 });
             }
             Event::DetailsUpdated { dossier, details } => {
@@ -544,6 +547,18 @@ impl Vault {
                 });
             }
             Event::DisclosureDecided(record) => self.disclosures.push((time, record)),
+            Event::ReverificationRecorded {
+                dossier,
+                token,
+                reverification,
+                ..
+            } => {
+                self.dossier_mut(dossier)?.reverifications.push(ConsentEntry {
+                    token,
+                    object: reverification,
+                    time,
+                });
+            }
         }
         Ok(())
     }
@@ -632,6 +647,7 @@ fn event_objects(event: &Event) -> Vec<ObjectId> {
         Event::AttachmentAdded { attachment, blob, .. } => vec![*attachment, *blob],
         Event::ConsentRecorded { consent, .. } => vec![*consent],
         Event::WithdrawalRecorded { withdrawal, .. } => vec![*withdrawal],
+        Event::ReverificationRecorded { reverification, .. } => vec![*reverification],
     }
 }
 

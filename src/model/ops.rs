@@ -252,6 +252,25 @@ impl Vault {
         self.commit(vec![object.clone()], event)
     }
 
+    /// Stores a signed re-verification in the grantor's dossier.
+    pub fn add_reverification_token(
+        &mut self,
+        grantor: DossierId,
+        token: TokenId,
+        consent: TokenId,
+        cose: &[u8],
+    ) -> Result<()> {
+        let target = self.dossier(grantor)?;
+        let object = self.put_sealed(target, cose)?;
+        let event = Event::ReverificationRecorded {
+            dossier: grantor,
+            token,
+            reverification: object.id,
+            consent,
+        };
+        self.commit(vec![object.clone()], event)
+    }
+
     /// Journals one disclosure decision.
     pub fn record_disclosure(&mut self, record: DisclosureRecord) -> Result<()> {
         self.commit(Vec::new(), Event::DisclosureDecided(record))

@@ -149,6 +149,21 @@ impl Vault {
         Ok(tokens)
     }
 
+    /// Returns every stored re-verification with its grantor.
+    pub fn reverification_tokens(&self) -> Result<Vec<StoredToken>> {
+        let mut tokens = Vec::new();
+        for dossier in &self.dossiers {
+            for entry in &dossier.reverifications {
+                tokens.push((
+                    dossier.id,
+                    entry.token,
+                    self.read_sealed(dossier, entry.object, ObjectRole::Consent)?,
+                ));
+            }
+        }
+        Ok(tokens)
+    }
+
     /// Returns every stored withdrawal with its grantor.
     pub fn withdrawal_tokens(&self) -> Result<Vec<StoredToken>> {
         let mut tokens = Vec::new();
