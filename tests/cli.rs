@@ -2350,3 +2350,34 @@ fn future_request_date_rejected() {
             "hint: Give the day the request was actually made.",
         );
 }
+
+#[test]
+fn consent_overview_per_direction() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let overview = couple.ok(&["consent", "overview", "K-2026-017"]);
+    let lines: Vec<&str> = overview.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("Consents for couple record K-2026-017 on "),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines[1],
+        "Anouk Hendriks-van Dam (2026-041) → Bastiaan Hendriks (2026-042):"
+    );
+    assert!(
+        lines[2].starts_with("  intake, session notes, reports, attachments, joint-session paragraphs: may go out under consent "),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines[3],
+        "Bastiaan Hendriks (2026-042) → Anouk Hendriks-van Dam (2026-041):"
+    );
+    assert_eq!(
+        lines[4],
+        "  intake, session notes, reports, attachments, joint-session paragraphs: nothing goes out (R2: Bastiaan Hendriks (2026-042) has not consented to this recipient)"
+    );
+    couple
+        .run(&["consent", "overview", sample::A])
+        .expect_code(EXIT_INVALID_INPUT)
+        .expect_stderr_line("error: 2026-041 is not a couple record");
+}

@@ -159,6 +159,7 @@ pub enum ConsentCommand {
     Record(ConsentRecordArgs),
     Withdraw(ConsentWithdrawArgs),
     Reverify(ConsentReverifyArgs),
+    Overview(ConsentOverviewArgs),
     List(ConsentListArgs),
 }
 
@@ -223,6 +224,12 @@ pub struct ConsentReverifyArgs {
     pub consent: String,
     #[arg(long, value_name = "FILE")]
     pub form: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentOverviewArgs {
+    #[arg(value_name = "COUPLE")]
+    pub couple: String,
 }
 
 #[derive(Debug, Args)]

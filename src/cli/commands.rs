@@ -62,6 +62,7 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Consent(ConsentCommand::Withdraw(args)) => consent_withdraw(context, args),
         Command::Consent(ConsentCommand::List(args)) => consent_list(context, args),
         Command::Consent(ConsentCommand::Reverify(args)) => consent_reverify(context, args),
+        Command::Consent(ConsentCommand::Overview(args)) => consent_overview(context, args),
         Command::Export(args) => export(context, args),
     }
 }
@@ -542,6 +543,85 @@ fn consent_reverify(context: &Context, args: ConsentReverifyArgs) -> Result<()> 
     consent::reverify(&mut vault, id, form)?;
     eprintln!("{}", fl!("consent-reverified", consent = id.short()));
     Ok(())
+}
+
+fn consent_overview(context: &Context, args: ConsentOverviewArgs) -> Result<()> {
+    let vault = context.open(Access::Read)?;
+    let book = ConsentBook::load(&vault)?;
+    let couple = vault.find(&args.couple)?;
+    let now = jiff::Timestamp::now();
+    let directions = consent::overview::couple_overview(&vault, &book, couple.id, now)?;
+    out!(
+        "{}",
+        fl!(
+            "overview-title",
+            registration = couple.details.registration().to_string(),
+            date = time::date_of(now).to_string()
+        )
+    );
+    for direction in directions {
+        let recipient = match &direction.recipient {
+            RecipientRecord::Person(id) => texts::person(&vault, *id),
+            RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
+        };
+        out!("{} → {}:", texts::person(&vault, direction.grantor), recipient);
+        // Classes with the same outcome share one line.
+        let mut lines: Vec<(String, Vec<String>)> = Vec::new();
+        for (class, decision) in &direction.decisions {
+            let outcome = if decision.allowed() {
+                let consents: Vec<String> = decision
+                    .consents_used
+                    .iter()
+                    .map(|id| consent_period(&book, *id))
+                    .collect();
+                fl!("overview-allowed", consents = consents.join(", "))
+            } else {
+                fl!(
+                    "overview-withheld",
+                    rule = decision.rule.code(),
+                    reason = texts::reason(&vault, decision)
+                )
+            };
+            match lines.iter_mut().find(|(known, _)| *known == outcome) {
+                Some((_, classes)) => classes.push(class_name(*class)),
+                None => lines.push((outcome, vec![class_name(*class)])),
+            }
+        }
+        for (outcome, classes) in lines {
+            out!("  {}: {}", classes.join(", "), outcome);
+        }
+    }
+    Ok(())
+}
+
+fn class_name(class: kluis::consent::policy::DataClass) -> String {
+    use kluis::consent::policy::DataClass;
+    match class {
+        DataClass::Intake => fl!("class-intake"),
+        DataClass::Session => fl!("class-session"),
+        DataClass::Report => fl!("class-report"),
+        DataClass::Attachment => fl!("class-attachment"),
+        DataClass::Joint => fl!("class-joint"),
+    }
+}
+
+/// Names a consent with the last day it is valid, for the overview.
+fn consent_period(book: &ConsentBook, id: kluis::ids::TokenId) -> String {
+    let until = book
+        .consents
+        .iter()
+        .find(|status| status.payload.id == id)
+        .and_then(|status| status.payload.valid_until)
+        .and_then(|until| jiff::Timestamp::from_second(until).ok())
+        .and_then(|until| time::date_of(until).yesterday().ok());
+    match until {
+        Some(day) => fl!(
+            "overview-consent-until",
+            consent = id.short(),
+            until = day.to_string()
+        ),
+        None => fl!("overview-consent-open", consent = id.short()),
+    }
 }
 
 fn consent_list(context: &Context, args: ConsentListArgs) -> Result<()> {

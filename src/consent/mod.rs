@@ -1,6 +1,7 @@
 //! Consents: recording and withdrawing them, and turning the stored tokens
 //! into the facts the pure [`policy`] decides on.
 
+pub mod overview;
 pub mod policy;
 pub mod time;
 pub mod token;
