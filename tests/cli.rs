@@ -2127,6 +2127,20 @@ fn canaries_never_stored_in_plaintext() {
         &output("third-party.age"),
         "--yes",
     ]);
+    let confirmation = inputs.join("bevestiging.txt");
+    fs::write(
+        &confirmation,
+        format!("Ik bevestig mijn toestemming, {}.", c.name),
+    )
+    .unwrap();
+    vault.ok(&[
+        "consent",
+        "reverify",
+        &partner_consent,
+        "--form",
+        confirmation.to_str().unwrap(),
+    ]);
+    vault.ok(&["consent", "overview", c.couple_registration]);
     vault.ok(&["consent", "withdraw", &partner_consent, "--not-in-writing"]);
     vault.ok(&["end", c.registration, "--date", "2026-10-30"]);
     vault.ok(&[
