@@ -189,6 +189,7 @@ const ENGLISH_TEXTS: HappyPathTexts = HappyPathTexts {
         "kluis-export/INDEX.md",
         "kluis-export/K-2026-017/01-session-2026-04-13.md",
         "kluis-export/RECEIPT.md",
+        "kluis-export/receipt.cose",
     ],
     intake_file: "kluis-export/2026-041/01-intake-2026-03-02.md",
     intake_heading: "2026-041, note 1: intake of 2026-03-02",
@@ -261,6 +262,7 @@ const DUTCH_TEXTS: HappyPathTexts = HappyPathTexts {
         "kluis-export/INHOUD.md",
         "kluis-export/K-2026-017/01-sessie-2026-04-13.md",
         "kluis-export/ONTVANGSTBEWIJS.md",
+        "kluis-export/receipt.cose",
     ],
     intake_file: "kluis-export/2026-041/01-intake-2026-03-02.md",
     intake_heading: "2026-041, aantekening 1: intake van 2026-03-02",
@@ -1121,6 +1123,7 @@ fn r11_partial_export_lists_withheld() {
             sample::INDEX_FILE,
             sample::JOINT_FILE,
             sample::RECEIPT_FILE,
+            "kluis-export/receipt.cose",
         ]
     );
 }

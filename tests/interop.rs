@@ -16,11 +16,12 @@ use common::{
 };
 
 /// Files of an export of the single-client vault for the client.
-const EXPECTED_FILES: [&str; 4] = [
+const EXPECTED_FILES: [&str; 5] = [
     sample::A_INTAKE_FILE,
     sample::A_FORM_FILE,
     sample::INDEX_FILE,
     sample::RECEIPT_FILE,
+    "kluis-export/receipt.cose",
 ];
 
 /// Checks that `archive` is the complete export of the single-client vault

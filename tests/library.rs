@@ -352,3 +352,62 @@ fn damaged_recovery_file_detected_on_open() {
         Err(Error::Damaged(kluis::error::Damage::Missing { .. }))
     ));
 }
+
+#[test]
+fn signed_receipt_covers_every_file() {
+    use std::io::Read;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _, a, _, _) = couple_vault(&dir.path().join("vault"));
+    let book = ConsentBook::load(&vault).unwrap();
+    let now = jiff::Timestamp::now();
+    let request = ExportRequest {
+        recipient: RecipientRecord::Person(a),
+        about: Vec::new(),
+        time: now,
+        requested_at: now,
+    };
+    let plan = export::plan(&vault, &book, request).unwrap();
+    let identity = age::x25519::Identity::generate();
+    let recipient = export::ExportRecipient::X25519(identity.to_public());
+    let archive = export::write_archive(&vault, &plan, &recipient, Vec::new(), false).unwrap();
+
+    let decryptor = age::Decryptor::new(archive.as_slice()).unwrap();
+    let mut plain = Vec::new();
+    decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .unwrap()
+        .read_to_end(&mut plain)
+        .unwrap();
+    let mut files = std::collections::BTreeMap::new();
+    for entry in tar::Archive::new(plain.as_slice()).entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let path = entry.path().unwrap().display().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        files.insert(path, bytes);
+    }
+
+    let signed = &files[&format!("{}/{}", export::ROOT, export::SIGNED_RECEIPT)];
+    let receipt = export::verify_receipt(signed, &vault.verifying_key()).unwrap();
+    assert_eq!(receipt.vault, vault.id());
+    assert_eq!(receipt.recipient, RecipientRecord::Person(a));
+    assert_eq!(
+        receipt.files.len(),
+        files.len() - 1,
+        "every file but the receipt itself"
+    );
+    for listed in &receipt.files {
+        let bytes = &files[&listed.path];
+        assert_eq!(
+            listed.sha256.as_slice(),
+            kluis::store::sha256(bytes).as_slice(),
+            "{}",
+            listed.path
+        );
+    }
+    assert_eq!(receipt.included.len(), 1, "A's intake");
+
+    let stranger = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    assert!(export::verify_receipt(signed, &stranger.verifying_key()).is_err());
+}

@@ -2,6 +2,8 @@
 //! age encryption, so memory use does not depend on attachment sizes.
 
 use std::collections::{BTreeMap, HashSet};
+
+use sha2::{Digest, Sha256};
 use std::io::{self, Read, Write};
 
 use tar::{Builder, EntryType, Header};
@@ -9,12 +11,80 @@ use tar::{Builder, EntryType, Header};
 use super::{texts, ExportPlan, ExportRecipient, ItemKind, PlannedItem};
 use crate::error::{Error, IoAction, Result};
 use crate::fl;
-use crate::format::{NoteBody, RecipientRecord};
+use crate::format::{
+    cbor, cose, ItemDecisionRecord, NoteBody, ReceiptFile, ReceiptPayload, RecipientRecord, WithheldCount,
+};
 use crate::ids::ObjectId;
 use crate::model::{text, Vault};
 
 /// The folder every file of an export archive is in.
 pub const ROOT: &str = "kluis-export";
+/// The signed receipt's file name inside [`ROOT`]; the same in every language.
+pub const SIGNED_RECEIPT: &str = "receipt.cose";
+
+/// The paths taken so far in an archive and the SHA-256 of each file.
+struct FileHashes {
+    used: HashSet<String>,
+    files: Vec<(String, [u8; 32])>,
+}
+
+/// Signs the receipt: every file with its hash, every included item with
+/// its rule and consents, and the withheld items counted per rule.
+fn signed_receipt(
+    vault: &Vault,
+    plan: &ExportPlan,
+    included: &[(String, &PlannedItem)],
+    files: Vec<(String, [u8; 32])>,
+    now: jiff::Timestamp,
+) -> Vec<u8> {
+    let mut withheld: Vec<WithheldCount> = Vec::new();
+    for item in plan.withheld() {
+        let rule = item.decision.rule.code().to_string();
+        match withheld.iter_mut().find(|count| count.rule == rule) {
+            Some(count) => count.count += 1,
+            None => withheld.push(WithheldCount { rule, count: 1 }),
+        }
+    }
+    let mut items: Vec<ItemDecisionRecord> = Vec::new();
+    for (_, item) in included {
+        if !items.iter().any(|known| known.item == item.decision.item_id) {
+            items.push(ItemDecisionRecord {
+                item: item.decision.item_id.clone(),
+                allowed: true,
+                rule: item.decision.rule.code().to_string(),
+                consents: item.decision.consents_used.clone(),
+            });
+        }
+    }
+    let payload = ReceiptPayload {
+        version: crate::format::FORMAT_VERSION,
+        vault: vault.id(),
+        recipient: plan.request.recipient.clone(),
+        time: now.as_second(),
+        requested_at: plan.request.requested_at.as_second(),
+        files: files
+            .into_iter()
+            .map(|(path, sha256)| ReceiptFile {
+                path,
+                sha256: serde_bytes::ByteBuf::from(sha256.to_vec()),
+            })
+            .collect(),
+        included: items,
+        withheld,
+    };
+    cose::sign(cose::RECEIPT, cbor::to_vec(&payload), vault.signing_key())
+}
+
+/// Verifies a signed receipt against the counsellor's public key and
+/// returns its payload. The caller compares the files it lists with the
+/// files of the archive.
+pub fn verify_receipt(
+    bytes: &[u8],
+    counsellor: &ed25519_dalek::VerifyingKey,
+) -> Result<ReceiptPayload, crate::format::FormatError> {
+    let payload = cose::verify(bytes, cose::RECEIPT, counsellor)?;
+    cbor::from_slice(&payload)
+}
 
 /// Streams the allowed items of `plan` as an age-encrypted tar archive to
 /// `out`, ASCII-armored when `armor` is set. Returns `out` after the age
@@ -39,23 +109,24 @@ pub fn write_archive<W: Write>(
 
     let now = jiff::Timestamp::now();
     let mut included: Vec<(String, &PlannedItem)> = Vec::new();
-    let mut used = HashSet::new();
-    write_notes(vault, plan, &mut tar, now, &mut included, &mut used)?;
-    write_attachments(vault, plan, &mut tar, now, &mut included, &mut used)?;
+    let mut hashes = FileHashes {
+        used: HashSet::new(),
+        files: Vec::new(),
+    };
+    write_notes(vault, plan, &mut tar, now, &mut included, &mut hashes)?;
+    write_attachments(vault, plan, &mut tar, now, &mut included, &mut hashes)?;
     let receipt = receipt(vault, plan, &included, now);
-    append(
-        &mut tar,
-        &format!("{ROOT}/{}", fl!("export-receipt-file")),
-        receipt.as_bytes(),
-        now,
-    )?;
+    let receipt_path = format!("{ROOT}/{}", fl!("export-receipt-file"));
+    append(&mut tar, &receipt_path, receipt.as_bytes(), now)?;
     let index = index(vault, plan, &included, now);
-    append(
-        &mut tar,
-        &format!("{ROOT}/{}", fl!("export-index-file")),
-        index.as_bytes(),
-        now,
-    )?;
+    let index_path = format!("{ROOT}/{}", fl!("export-index-file"));
+    append(&mut tar, &index_path, index.as_bytes(), now)?;
+
+    let mut files = hashes.files;
+    files.push((receipt_path, crate::store::sha256(receipt.as_bytes())));
+    files.push((index_path, crate::store::sha256(index.as_bytes())));
+    let signed = signed_receipt(vault, plan, &included, files, now);
+    append(&mut tar, &format!("{ROOT}/{SIGNED_RECEIPT}"), &signed, now)?;
 
     let encrypted = tar.into_inner().map_err(failed)?;
     let armored = encrypted.finish().map_err(failed)?;
@@ -68,7 +139,7 @@ fn write_notes<'p, W: Write>(
     tar: &mut Builder<W>,
     now: jiff::Timestamp,
     included: &mut Vec<(String, &'p PlannedItem)>,
-    used: &mut HashSet<String>,
+    hashes: &mut FileHashes,
 ) -> Result<()> {
     // Group the allowed note items by their note object, keeping plan order.
     let mut notes: BTreeMap<(usize, ObjectId), Vec<&PlannedItem>> = BTreeMap::new();
@@ -135,7 +206,7 @@ fn write_notes<'p, W: Write>(
             ItemKind::Attachment { .. } => unreachable!("attachments were skipped"),
         };
         let path = unique_path(
-            used,
+            &mut hashes.used,
             format!(
                 "{ROOT}/{}/{:02}-{}-{}.md",
                 safe_name(&first.registration),
@@ -145,6 +216,9 @@ fn write_notes<'p, W: Write>(
             ),
         );
         append(tar, &path, document.as_bytes(), now)?;
+        hashes
+            .files
+            .push((path.clone(), crate::store::sha256(document.as_bytes())));
         zeroize::Zeroize::zeroize(&mut document);
         for item in items.iter().filter(|item| item.decision.allowed()) {
             included.push((path.clone(), item));
@@ -159,7 +233,7 @@ fn write_attachments<'p, W: Write>(
     tar: &mut Builder<W>,
     now: jiff::Timestamp,
     included: &mut Vec<(String, &'p PlannedItem)>,
-    used: &mut HashSet<String>,
+    hashes: &mut FileHashes,
 ) -> Result<()> {
     for item in plan.allowed() {
         let ItemKind::Attachment {
@@ -180,7 +254,7 @@ fn write_attachments<'p, W: Write>(
                 reference: item.object.short(),
             })?;
         let path = unique_path(
-            used,
+            &mut hashes.used,
             format!(
                 "{ROOT}/{}/{}/{:02}-{}",
                 safe_name(&item.registration),
@@ -194,6 +268,7 @@ fn write_attachments<'p, W: Write>(
         let mut exact = ExactSize {
             inner: content,
             remaining: *size,
+            hasher: Sha256::new(),
         };
         tar.append_data(&mut header, &path, &mut exact).map_err(|err| {
             let blob = crate::store::Store::object_name(view.record.blob);
@@ -203,6 +278,7 @@ fn write_attachments<'p, W: Write>(
                 crate::error::ObjectRole::Attachment,
             )
         })?;
+        hashes.files.push((path.clone(), exact.hasher.finalize().into()));
         included.push((path, item));
     }
     Ok(())
@@ -213,6 +289,8 @@ fn write_attachments<'p, W: Write>(
 struct ExactSize<R> {
     inner: R,
     remaining: u64,
+    /// SHA-256 of what was read, for the signed receipt.
+    hasher: Sha256,
 }
 
 impl<R: Read> Read for ExactSize<R> {
@@ -231,6 +309,7 @@ impl<R: Read> Read for ExactSize<R> {
             ));
         }
         self.remaining -= read as u64;
+        self.hasher.update(&buf[..read]);
         if self.remaining == 0 {
             // Drain to the end so the verifying reader below checks the hash.
             let mut probe = [0u8; 1];

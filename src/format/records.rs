@@ -393,3 +393,35 @@ pub struct ReverificationPayload {
     /// Seconds since the Unix epoch.
     pub issued: i64,
 }
+
+/// The payload of the signed receipt in an export (`receipt.cose`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptPayload {
+    pub version: u32,
+    pub vault: VaultId,
+    pub recipient: RecipientRecord,
+    /// When the export was made, seconds since the Unix epoch.
+    pub time: i64,
+    /// When the request was made, seconds since the Unix epoch.
+    pub requested_at: i64,
+    /// Every other file of the archive with its SHA-256.
+    pub files: Vec<ReceiptFile>,
+    /// The items that went out, with the rule and consents that allowed them.
+    pub included: Vec<ItemDecisionRecord>,
+    /// The items withheld, counted per rule.
+    pub withheld: Vec<WithheldCount>,
+}
+
+/// A file of an export archive and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptFile {
+    pub path: String,
+    pub sha256: ByteBuf,
+}
+
+/// How many items one rule withheld.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithheldCount {
+    pub rule: String,
+    pub count: u64,
+}
