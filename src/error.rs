@@ -92,6 +92,18 @@ pub enum Error {
     NoPrivateTempFolder,
     #[error("cannot read {path}: {problem:?}")]
     InputFile { path: PathBuf, problem: InputProblem },
+    #[error("the key card is not valid")]
+    InvalidCard,
+    #[error("the key file is not a kluis key file")]
+    InvalidKeyFile,
+    #[error("the file is not a kluis export")]
+    NotAnExport,
+    #[error("the export is not encrypted to this key")]
+    NotForThisKey,
+    #[error("the export contains an entry that is not a plain file")]
+    UnsafeExportEntry,
+    #[error("the export's signed receipt is missing, forged or does not match its files")]
+    ReceiptInvalid,
     #[error("the disk is full while {action} {path}")]
     DiskFull { action: IoAction, path: PathBuf },
     #[error("failed {action} {path}: {source}")]

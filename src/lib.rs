@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod ids;
 pub mod keys;
 pub mod model;
+pub mod partner;
 pub mod store;
 
 pub use error::{Error, Result};

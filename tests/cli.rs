@@ -2398,3 +2398,119 @@ fn consent_overview_per_direction() {
         .expect_code(EXIT_INVALID_INPUT)
         .expect_stderr_line("error: 2026-041 is not a couple record");
 }
+
+#[test]
+fn partner_opens_export_and_checks_receipt() {
+    let vault = TestVault::single_client(ENGLISH);
+    let counsellor_card = vault.file("counsellor.card");
+    vault.ok(&["card", "-o", counsellor_card.to_str().unwrap()]);
+    let key = vault.file("anouk.key");
+    let card = vault.file("anouk.card");
+    let made = vault.ok(&[
+        "partner",
+        "keygen",
+        "--key",
+        key.to_str().unwrap(),
+        "--card",
+        card.to_str().unwrap(),
+    ]);
+    assert!(
+        made.stderr
+            .contains("Give the card to your counsellor and compare the fingerprint"),
+        "{}",
+        made.stderr
+    );
+    assert_eq!(mode(&key), 0o600);
+
+    let export = vault.file("export.age");
+    vault.ok(&[
+        "export",
+        "--for",
+        sample::A,
+        "--recipient-file",
+        card.to_str().unwrap(),
+        "-o",
+        export.to_str().unwrap(),
+        "--yes",
+    ]);
+
+    // A receipt checked against the wrong card is refused, and nothing is unpacked.
+    let refused = vault.file("refused");
+    vault
+        .run(&[
+            "partner", "open", export.to_str().unwrap(), "--key", key.to_str().unwrap(),
+            "--counsellor-card", card.to_str().unwrap(), "-o", refused.to_str().unwrap(),
+        ])
+        .expect_error(
+            EXIT_DAMAGED,
+            "error: the signed receipt is missing, not signed by your counsellor, or does not match the files",
+            "hint: Do not trust the contents; ask your counsellor for a new export.",
+        );
+    assert!(!refused.exists());
+
+    let opened = vault.file("opened");
+    let run = vault.ok(&[
+        "partner",
+        "open",
+        export.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--counsellor-card",
+        counsellor_card.to_str().unwrap(),
+        "-o",
+        opened.to_str().unwrap(),
+    ]);
+    assert!(
+        run.stdout.lines().any(|line| line == "kluis-export/RECEIPT.md"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("and every file matches it (items included: 2, withheld: 0)"),
+        "{}",
+        run.stderr
+    );
+    assert!(opened
+        .join("kluis-export/2026-041/01-intake-2026-03-02.md")
+        .is_file());
+    assert_eq!(mode(&opened.join("kluis-export/RECEIPT.md")), 0o600);
+}
+
+#[test]
+fn altered_key_card_rejected() {
+    let vault = TestVault::single_client(ENGLISH);
+    let key = vault.file("b.key");
+    let card = vault.file("b.card");
+    vault.ok(&[
+        "partner",
+        "keygen",
+        "--key",
+        key.to_str().unwrap(),
+        "--card",
+        card.to_str().unwrap(),
+    ]);
+    let text = fs::read_to_string(&card).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut altered_line: Vec<char> = lines[3].chars().collect();
+    altered_line[10] = if altered_line[10] == 'A' { 'B' } else { 'A' };
+    let altered_line: String = altered_line.into_iter().collect();
+    let altered = text.replacen(lines[3], &altered_line, 1);
+    let altered_card = vault.write_file("altered.card", altered);
+    vault
+        .run(&[
+            "export",
+            "--for",
+            sample::A,
+            "--recipient-file",
+            altered_card.to_str().unwrap(),
+            "-o",
+            vault.file("x.age").to_str().unwrap(),
+            "--yes",
+        ])
+        .expect_error(
+            EXIT_INVALID_INPUT,
+            "error: this is not a valid kluis key card, or it was changed",
+            "hint: Ask for the card again; it starts with -----BEGIN KLUIS KEY CARD-----.",
+        );
+}

@@ -47,6 +47,41 @@ pub enum Command {
     #[command(subcommand)]
     Consent(ConsentCommand),
     Export(ExportArgs),
+    Card(CardArgs),
+    #[command(subcommand)]
+    Partner(PartnerCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CardArgs {
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    Keygen(PartnerKeygenArgs),
+    Open(PartnerOpenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PartnerKeygenArgs {
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub card: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PartnerOpenArgs {
+    #[arg(value_name = "EXPORT")]
+    pub export: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub counsellor_card: Option<PathBuf>,
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

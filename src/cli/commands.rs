@@ -64,6 +64,9 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Consent(ConsentCommand::Reverify(args)) => consent_reverify(context, args),
         Command::Consent(ConsentCommand::Overview(args)) => consent_overview(context, args),
         Command::Export(args) => export(context, args),
+        Command::Card(args) => card(context, args),
+        Command::Partner(PartnerCommand::Keygen(args)) => partner_keygen(context, args),
+        Command::Partner(PartnerCommand::Open(args)) => partner_open(context, args),
     }
 }
 
@@ -835,5 +838,97 @@ fn print_plan(vault: &Vault, plan: &export::ExportPlan) {
                 rule = rule.code()
             )
         );
+    }
+}
+
+fn card(context: &Context, args: CardArgs) -> Result<()> {
+    let vault = context.open(Access::Read)?;
+    let card = vault.counsellor_card();
+    write_text_output(args.output.as_deref(), &card)?;
+    eprintln!("{}", fl!("card-shown"));
+    Ok(())
+}
+
+fn partner_keygen(context: &Context, args: PartnerKeygenArgs) -> Result<()> {
+    for path in [&args.key, &args.card] {
+        if path.exists() {
+            return Err(Error::OutputExists { path: path.clone() });
+        }
+    }
+    let passphrase = input::passphrase(context.passphrase_file.as_deref(), true)?;
+    kluis::keys::check_passphrase(&passphrase).map_err(Error::WeakPassphrase)?;
+    let keys = kluis::partner::PartnerKeys::generate();
+    let mut key_file = new_private_file(&args.key)?;
+    key_file
+        .file()
+        .write_all(&keys.seal(passphrase))
+        .map_err(|err| Error::io(IoAction::Writing, &args.key, err))?;
+    key_file.commit(&args.key, false)?;
+    write_text_output(Some(&args.card), &keys.card())?;
+    let fingerprint = kluis::partner::fingerprint(&keys.signing.verifying_key());
+    eprintln!(
+        "{}",
+        fl!(
+            "partner-keygen-done",
+            key = args.key.display().to_string(),
+            card = args.card.display().to_string(),
+            fingerprint = fingerprint
+        )
+    );
+    Ok(())
+}
+
+fn partner_open(context: &Context, args: PartnerOpenArgs) -> Result<()> {
+    let counsellor = match &args.counsellor_card {
+        Some(path) => {
+            let text = input::read_input(path)?;
+            Some(kluis::partner::parse_card(&String::from_utf8_lossy(&text))?)
+        }
+        None => None,
+    };
+    let export = input::open_input(&args.export)?;
+    let key_bytes = input::read_input(&args.key)?;
+    let passphrase = input::passphrase(context.passphrase_file.as_deref(), false)?;
+    let keys = kluis::partner::PartnerKeys::unseal(&key_bytes, passphrase)?;
+    let opened = kluis::partner::open_export(export, &keys, &args.output, counsellor.as_ref())?;
+    for file in &opened.files {
+        out!("{}", file.display());
+    }
+    match (&opened.receipt, &counsellor) {
+        (Some(receipt), Some(card)) => {
+            let withheld: u64 = receipt.withheld.iter().map(|count| count.count).sum();
+            eprintln!(
+                "{}",
+                fl!(
+                    "partner-open-verified",
+                    fingerprint = card.fingerprint(),
+                    included = receipt.included.len(),
+                    withheld = withheld
+                )
+            );
+        }
+        _ => eprintln!("{}", fl!("partner-open-unverified")),
+    }
+    eprintln!(
+        "{}",
+        fl!("partner-open-done", path = args.output.display().to_string())
+    );
+    Ok(())
+}
+
+/// Writes text to a new file (0600), or to standard output without a file.
+fn write_text_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(path) if path != Path::new("-") => {
+            let mut file = new_private_file(path)?;
+            file.file()
+                .write_all(text.as_bytes())
+                .map_err(|err| Error::io(IoAction::Writing, path, err))?;
+            file.commit(path, false)
+        }
+        _ => {
+            out!("{}", text.trim_end());
+            Ok(())
+        }
     }
 }

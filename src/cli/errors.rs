@@ -250,6 +250,28 @@ pub fn describe(err: &Error) -> Report {
                 _ => report(code::IO, fl!("error-input-no-permission", path = path), None),
             }
         }
+        Error::InvalidCard => report(
+            code::INVALID_INPUT,
+            fl!("error-invalid-card"),
+            Some(fl!("hint-invalid-card")),
+        ),
+        Error::InvalidKeyFile => report(code::INVALID_INPUT, fl!("error-invalid-key-file"), None),
+        Error::NotAnExport => report(code::DAMAGED, fl!("error-not-an-export"), None),
+        Error::NotForThisKey => report(
+            code::LOCKED_OUT,
+            fl!("error-not-for-this-key"),
+            Some(fl!("hint-not-for-this-key")),
+        ),
+        Error::UnsafeExportEntry => report(
+            code::DAMAGED,
+            fl!("error-unsafe-export-entry"),
+            Some(fl!("hint-receipt-invalid")),
+        ),
+        Error::ReceiptInvalid => report(
+            code::DAMAGED,
+            fl!("error-receipt-invalid"),
+            Some(fl!("hint-receipt-invalid")),
+        ),
         Error::DiskFull { action: what, path } => report(
             code::IO,
             fl!(

@@ -38,9 +38,15 @@ impl ExportRecipient {
         Err(Error::InvalidRecipient { value: shorten(text) })
     }
 
-    /// Reads a recipient from the first line of a file that is not empty or
-    /// a comment, as in an `.pub` file or an age recipients file.
+    /// Reads a recipient from a kluis key card, or from the first line of a
+    /// file that is not empty or a comment, as in an `.pub` file or an age
+    /// recipients file.
     pub fn parse_file(contents: &str) -> Result<Self> {
+        // A client's kluis key card carries their age recipient.
+        if contents.contains("-----BEGIN KLUIS KEY CARD-----") {
+            let card = crate::partner::parse_card(contents)?;
+            return Ok(ExportRecipient::X25519(card.recipient));
+        }
         let line = contents
             .lines()
             .map(str::trim)

@@ -19,6 +19,8 @@ pub const HEAD: &str = "application/kluis-head+cbor";
 pub const CONSENT: &str = "application/kluis-consent+cbor";
 /// Content type of a withdrawal.
 pub const WITHDRAWAL: &str = "application/kluis-withdrawal+cbor";
+/// Content type of a key card.
+pub const KEY_CARD: &str = "application/kluis-key-card+cbor";
 /// Content type of an export's signed receipt.
 pub const RECEIPT: &str = "application/kluis-receipt+cbor";
 /// Content type of a re-verification.

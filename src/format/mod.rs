@@ -1,10 +1,12 @@
 //! On-disk records and their encodings: the only layer that turns kluis
 //! values into bytes and back. `vault-format.md` is the normative description.
 
+pub mod cards;
 pub mod cbor;
 pub mod cose;
 pub mod records;
 
+pub use cards::*;
 pub use records::*;
 
 /// The version of the vault format this build reads and writes.

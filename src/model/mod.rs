@@ -330,6 +330,16 @@ impl Vault {
         &self.keys.signing
     }
 
+    /// Returns the counsellor's key card, to give to clients so they can
+    /// check the counsellor's signatures.
+    pub fn counsellor_card(&self) -> String {
+        crate::partner::make_card(
+            crate::format::CardRole::Counsellor,
+            &self.keys.recipient(),
+            &self.keys.signing,
+        )
+    }
+
     /// Returns the number of journal entries.
     pub fn journal_len(&self) -> u64 {
         self.journal.last_seq()
