@@ -92,6 +92,14 @@ pub enum Error {
     NoPrivateTempFolder,
     #[error("cannot read {path}: {problem:?}")]
     InputFile { path: PathBuf, problem: InputProblem },
+    #[error("{reference} has no key card registered")]
+    NoKeyCard { reference: String },
+    #[error("consent {reference} was imported before")]
+    AlreadyImported { reference: String },
+    #[error("consent {reference} has expired")]
+    ConsentExpired { reference: String },
+    #[error("the consent request is not valid or was changed")]
+    InvalidRequest,
     #[error("the key card is not valid")]
     InvalidCard,
     #[error("the key file is not a kluis key file")]

@@ -2514,3 +2514,136 @@ fn altered_key_card_rejected() {
             "hint: Ask for the card again; it starts with -----BEGIN KLUIS KEY CARD-----.",
         );
 }
+
+/// Flips one bit in the middle of the base64 body of an armored kluis file,
+/// keeping it valid base64.
+fn tamper_armored(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let body_line = lines.len() / 2;
+    let mut chars: Vec<char> = lines[body_line].chars().collect();
+    let middle = chars.len() / 2;
+    chars[middle] = if chars[middle] == 'Q' { 'R' } else { 'Q' };
+    let mut out: Vec<String> = lines.iter().map(|line| line.to_string()).collect();
+    out[body_line] = chars.into_iter().collect();
+    out.join("\n") + "\n"
+}
+
+#[test]
+fn partner_signed_consent_round_trip() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let counsellor_card = couple.file("counsellor.card");
+    couple.ok(&["card", "-o", counsellor_card.to_str().unwrap()]);
+    let key = couple.file("b.key");
+    let card = couple.file("b.card");
+    couple.ok(&[
+        "partner",
+        "keygen",
+        "--key",
+        key.to_str().unwrap(),
+        "--card",
+        card.to_str().unwrap(),
+    ]);
+
+    // Without a registered card, no request can be made.
+    let request = couple.file("request.kluis");
+    let request_args = [
+        "consent",
+        "request",
+        "--grantor",
+        sample::B,
+        "--to",
+        sample::A,
+        "--purpose",
+        "Inzage",
+        "--after-end",
+        "-o",
+        request.to_str().unwrap(),
+    ];
+    couple.run(&request_args).expect_code(EXIT_INVALID_INPUT);
+    couple.ok(&["person", "card", sample::B, "--card", card.to_str().unwrap()]);
+    couple.ok(&request_args);
+
+    let signed = couple.file("consent.kluis");
+    let sign = couple.ok(&[
+        "partner",
+        "sign",
+        request.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--counsellor-card",
+        counsellor_card.to_str().unwrap(),
+        "-o",
+        signed.to_str().unwrap(),
+        "--yes",
+    ]);
+    sign.expect_stderr_line("Whose data: Bastiaan Hendriks (2026-042)");
+    sign.expect_stderr_line("To whom: Anouk Hendriks-van Dam (2026-041)");
+
+    // A forged copy is refused; the real one is imported once.
+    let forged = couple.write_file(
+        "forged.kluis",
+        tamper_armored(&fs::read_to_string(&signed).unwrap()),
+    );
+    couple
+        .run(&["consent", "import", forged.to_str().unwrap()])
+        .expect_code(EXIT_CONSENT);
+    let imported = couple.ok(&["consent", "import", signed.to_str().unwrap()]);
+    assert!(
+        imported.stderr.contains("signed by the client, imported."),
+        "{}",
+        imported.stderr
+    );
+    couple
+        .run(&["consent", "import", signed.to_str().unwrap()])
+        .expect_code(EXIT_INVALID_INPUT);
+
+    let plan = couple.ok(&["export", "--for", sample::A, "--about", sample::B, "--dry-run"]);
+    plan.expect_stderr_line("  + 2026-042, note 1: intake of 2026-03-02 [R2]");
+}
+
+#[test]
+fn altered_request_not_signed() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let counsellor_card = couple.file("counsellor.card");
+    couple.ok(&["card", "-o", counsellor_card.to_str().unwrap()]);
+    let key = couple.file("b.key");
+    let card = couple.file("b.card");
+    couple.ok(&[
+        "partner",
+        "keygen",
+        "--key",
+        key.to_str().unwrap(),
+        "--card",
+        card.to_str().unwrap(),
+    ]);
+    couple.ok(&["person", "card", sample::B, "--card", card.to_str().unwrap()]);
+    let request = couple.file("request.kluis");
+    couple.ok(&[
+        "consent",
+        "request",
+        "--grantor",
+        sample::B,
+        "--to",
+        sample::A,
+        "--purpose",
+        "Inzage",
+        "-o",
+        request.to_str().unwrap(),
+    ]);
+    let altered = couple.write_file(
+        "altered.kluis",
+        tamper_armored(&fs::read_to_string(&request).unwrap()),
+    );
+    let signed = couple.file("consent.kluis");
+    couple
+        .run(&[
+            "partner", "sign", altered.to_str().unwrap(), "--key", key.to_str().unwrap(), "--counsellor-card",
+            counsellor_card.to_str().unwrap(), "-o", signed.to_str().unwrap(), "--yes",
+        ])
+        .expect_error(
+            EXIT_INVALID_INPUT,
+            "error: this consent request is not valid, not from the counsellor whose card you gave, or was changed",
+            "hint: Do not sign it; ask your counsellor for the request again.",
+        );
+    assert!(!signed.exists());
+}

@@ -35,6 +35,9 @@ cli-person-add-email = E-mail address
 cli-person-add-phone = Telephone number
 cli-person-add-address = Postal address
 cli-person-add-start = First day of the counselling (YYYY-MM-DD)
+cli-person-card-about = Register the key card a client gave you, so consents they sign can be imported
+cli-person-card-dossier = Registration number of the client
+cli-person-card-card = The client's key card file
 cli-couple-about = Manage couple records
 cli-couple-add-about = Link two person dossiers in a couple record (koppeldossier) with its own key
 cli-couple-add-registration = Couple registration number
@@ -84,6 +87,19 @@ cli-consent-list-about = List consents and their state
 cli-consent-list-dossier = Show only consents that involve this dossier
 cli-consent-overview-about = Show, for a couple record, what may go out now in each direction and to each third party, and what is missing
 cli-consent-overview-couple = Registration number of the couple record
+cli-consent-request-about = Make a consent request for a client with a key card, to sign with their own key
+cli-consent-request-grantor = Dossier of the person asked for consent
+cli-consent-request-to = Dossier of the partner who would receive the data
+cli-consent-request-third-party = Name of a third party who would receive the data
+cli-consent-request-role = Role of the third party (lawyer, GP, new counsellor)
+cli-consent-request-after-end = Ask for consent that also holds after the counselling has ended
+cli-consent-request-from = First day of validity (YYYY-MM-DD) [default: today]
+cli-consent-request-until = Last day of validity, inclusive (YYYY-MM-DD) [default: no end date]
+cli-consent-request-purpose = Purpose of the disclosure, in plain words
+cli-consent-request-classes = Data covered, comma-separated [default: all]
+cli-consent-request-output = New file for the request, to give to the client
+cli-consent-import-about = Import a consent a client signed with their own key
+cli-consent-import-file = The signed consent file the client returned
 cli-export-about = Export an encrypted copy for one recipient, as far as consent allows
 cli-export-for-person = The client who receives the export
 cli-export-third-party = Name of a third party who receives the export
@@ -108,6 +124,12 @@ cli-partner-open-export = The export file you received
 cli-partner-open-key = Your key file
 cli-partner-open-counsellor-card = Your counsellor's key card; with it the receipt's signature and every file are checked
 cli-partner-open-output = New folder to unpack the export into
+cli-partner-sign-about = Read a consent request from your counsellor and sign it with your own key
+cli-partner-sign-request = The consent request file you received
+cli-partner-sign-key = Your key file
+cli-partner-sign-counsellor-card = Your counsellor's key card, to check that the request is really theirs and unchanged
+cli-partner-sign-output = New file for your signed consent, to send back
+cli-partner-sign-yes = Sign without asking for confirmation
 
 ## Command line errors
 
@@ -196,6 +218,19 @@ partner-keygen-done = Your keys are in { $key } (keep it private) and your key c
 partner-open-verified = The receipt is signed by the key with fingerprint { $fingerprint }, and every file matches it (items included: { $included }, withheld: { $withheld }).
 partner-open-unverified = The receipt's signature was not checked: give your counsellor's key card with --counsellor-card to check it.
 partner-open-done = The export is unpacked in { $path }.
+card-registered = Key card registered for { $registration }. Compare its fingerprint { $fingerprint } with the client by phone or in person.
+consent-requested = Consent request { $consent } written to { $path }. Give it to the client; import the signed consent they return with kluis consent import.
+consent-imported = Consent { $consent }, signed by the client, imported.
+sign-request-summary = Your counsellor asks your consent for this:
+  Whose data: { $grantor }
+  To whom: { $recipient }
+  Which data: { $classes }
+  Valid: { $period }
+  Also after the counselling has ended: { $after_end }
+  Purpose: { $purpose }
+sign-request-withdraw = You can withdraw this consent at any time, in writing; what was shared before stays shared.
+sign-request-confirm = Sign this consent? [yes/no]
+sign-request-done = Your signed consent is in { $path }. Send it to your counsellor.
 export-receipt-file = RECEIPT.md
 export-index-file = INDEX.md
 export-attachments-folder = attachments
@@ -300,6 +335,7 @@ inconsistent-nothing-withdrawn = the withdrawal names no consent
 inconsistent-wrong-dossier = it is stored in another dossier than that of its grantor
 inconsistent-data-period = it limits the data to a period, which this version cannot enforce
 inconsistent-form-missing = the scanned form it names is not in the grantor's dossier
+inconsistent-not-requested = it does not match a consent request of this vault word for word
 error-damaged = the vault is damaged: { $what }
 hint-damaged = Nothing was changed or disclosed. Restore the vault folder from a copy made before the damage.
 damage-unreadable = { $file } cannot be read
@@ -358,6 +394,12 @@ hint-not-for-this-key = Check that you use the key file whose card you gave to y
 error-unsafe-export-entry = the export contains something that is not a plain file, so it was not unpacked further
 error-receipt-invalid = the signed receipt is missing, not signed by your counsellor, or does not match the files
 hint-receipt-invalid = Do not trust the contents; ask your counsellor for a new export.
+error-invalid-request = this consent request is not valid, not from the counsellor whose card you gave, or was changed
+hint-invalid-request = Do not sign it; ask your counsellor for the request again.
+error-no-key-card = { $reference } has no registered key card, so they cannot sign a request with their own key
+hint-no-key-card = Register the client's card with kluis person card, or record a signed paper form with kluis consent record.
+error-already-imported = consent { $reference } was imported before; a signed consent counts once
+error-consent-expired = consent { $reference } is no longer valid, so it was not imported
 error-input-not-found = the file { $path } does not exist
 error-input-not-a-file = { $path } is a folder, not a file
 error-input-no-permission = you have no permission to read { $path }

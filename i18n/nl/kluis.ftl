@@ -35,6 +35,9 @@ cli-person-add-email = E-mailadres
 cli-person-add-phone = Telefoonnummer
 cli-person-add-address = Postadres
 cli-person-add-start = Eerste dag van de begeleiding (JJJJ-MM-DD)
+cli-person-card-about = De sleutelkaart registreren die een cliënt je gaf, zodat toestemmingen die de cliënt ondertekent kunnen worden geïmporteerd
+cli-person-card-dossier = Registratienummer van de cliënt
+cli-person-card-card = Het bestand met de sleutelkaart van de cliënt
 cli-couple-about = Koppeldossiers beheren
 cli-couple-add-about = Twee cliëntdossiers verbinden in een koppeldossier met een eigen sleutel
 cli-couple-add-registration = Nummer van de koppelregistratie
@@ -84,6 +87,19 @@ cli-consent-list-about = Toestemmingen en hun status tonen
 cli-consent-list-dossier = Alleen toestemmingen tonen waarbij dit dossier betrokken is
 cli-consent-overview-about = Voor een koppeldossier tonen wat er nu in elke richting en naar elke derde mag worden verstrekt, en wat ontbreekt
 cli-consent-overview-couple = Registratienummer van het koppeldossier
+cli-consent-request-about = Een toestemmingsverzoek maken voor een cliënt met een sleutelkaart, om met de eigen sleutel te ondertekenen
+cli-consent-request-grantor = Dossier van de persoon aan wie toestemming wordt gevraagd
+cli-consent-request-to = Dossier van de partner die de gegevens zou krijgen
+cli-consent-request-third-party = Naam van een derde die de gegevens zou krijgen
+cli-consent-request-role = Rol van de derde (advocaat, huisarts, nieuwe counsellor)
+cli-consent-request-after-end = Toestemming vragen die ook na afronding van de begeleiding geldt
+cli-consent-request-from = Eerste dag van geldigheid (JJJJ-MM-DD) [standaard: vandaag]
+cli-consent-request-until = Laatste dag van geldigheid, inclusief (JJJJ-MM-DD) [standaard: geen einddatum]
+cli-consent-request-purpose = Doel van de verstrekking, in gewone woorden
+cli-consent-request-classes = Gegevens waarop de toestemming betrekking heeft, gescheiden door komma's [standaard: alle]
+cli-consent-request-output = Nieuw bestand voor het verzoek, om aan de cliënt te geven
+cli-consent-import-about = Een toestemming importeren die een cliënt met de eigen sleutel heeft ondertekend
+cli-consent-import-file = Het ondertekende toestemmingsbestand dat de cliënt terugstuurde
 cli-export-about = Een versleutelde export maken voor één ontvanger, met alleen wat de toestemmingen toelaten
 cli-export-for-person = De cliënt die de export ontvangt
 cli-export-third-party = Naam van een derde die de export ontvangt
@@ -108,6 +124,12 @@ cli-partner-open-export = Het exportbestand dat je hebt ontvangen
 cli-partner-open-key = Je sleutelbestand
 cli-partner-open-counsellor-card = De sleutelkaart van je counsellor; daarmee worden de handtekening op het ontvangstbewijs en elk bestand gecontroleerd
 cli-partner-open-output = Nieuwe map om de export in uit te pakken
+cli-partner-sign-about = Een toestemmingsverzoek van je counsellor lezen en met je eigen sleutel ondertekenen
+cli-partner-sign-request = Het bestand met het toestemmingsverzoek dat je kreeg
+cli-partner-sign-key = Je sleutelbestand
+cli-partner-sign-counsellor-card = De sleutelkaart van je counsellor, om te controleren dat het verzoek echt van hem of haar is en niet is gewijzigd
+cli-partner-sign-output = Nieuw bestand voor je ondertekende toestemming, om terug te sturen
+cli-partner-sign-yes = Ondertekenen zonder om bevestiging te vragen
 
 ## Fouten in de opdrachtregel
 
@@ -196,6 +218,19 @@ partner-keygen-done = Je sleutels staan in { $key } (houd dit bestand geheim) en
 partner-open-verified = Het ontvangstbewijs is ondertekend met de sleutel met vingerafdruk { $fingerprint }, en elk bestand komt ermee overeen (verstrekt: { $included }, achtergehouden: { $withheld }).
 partner-open-unverified = De handtekening op het ontvangstbewijs is niet gecontroleerd: geef met --counsellor-card de sleutelkaart van je counsellor om dat te doen.
 partner-open-done = De export is uitgepakt in { $path }.
+card-registered = Sleutelkaart vastgelegd voor { $registration }. Vergelijk de vingerafdruk { $fingerprint } telefonisch of persoonlijk met de cliënt.
+consent-requested = Toestemmingsverzoek { $consent } opgeslagen in { $path }. Geef het aan de cliënt; importeer de ondertekende toestemming die terugkomt met kluis consent import.
+consent-imported = Toestemming { $consent }, ondertekend door de cliënt, geïmporteerd.
+sign-request-summary = Je counsellor vraagt je toestemming voor het volgende:
+  Over wiens gegevens: { $grantor }
+  Aan wie: { $recipient }
+  Welke gegevens: { $classes }
+  Geldig: { $period }
+  Ook na afronding van de begeleiding: { $after_end }
+  Doel: { $purpose }
+sign-request-withdraw = Je kunt deze toestemming altijd schriftelijk intrekken; wat al eerder is gedeeld, blijft gedeeld.
+sign-request-confirm = Deze toestemming ondertekenen? [ja/nee]
+sign-request-done = Je ondertekende toestemming staat in { $path }. Stuur het bestand naar je counsellor.
 export-receipt-file = ONTVANGSTBEWIJS.md
 export-index-file = INHOUD.md
 export-attachments-folder = bijlagen
@@ -300,6 +335,7 @@ inconsistent-nothing-withdrawn = de intrekking noemt geen toestemming
 inconsistent-wrong-dossier = ze staat in een ander dossier dan dat van de toestemminggever
 inconsistent-data-period = ze beperkt de gegevens tot een periode, en die beperking kan deze versie niet toepassen
 inconsistent-form-missing = het gescande formulier waar ze naar verwijst, staat niet in het dossier van de toestemminggever
+inconsistent-not-requested = ze komt niet woord voor woord overeen met een toestemmingsverzoek van deze kluis
 error-damaged = de kluis is beschadigd: { $what }
 hint-damaged = Er is niets gewijzigd of verstrekt. Zet de kluismap terug uit een kopie van vóór de beschadiging.
 damage-unreadable = { $file } kan niet worden gelezen
@@ -358,6 +394,12 @@ hint-not-for-this-key = Controleer of je het sleutelbestand gebruikt waarvan je 
 error-unsafe-export-entry = de export bevat iets dat geen gewoon bestand is, en is daarom niet verder uitgepakt
 error-receipt-invalid = het ondertekende ontvangstbewijs ontbreekt, is niet door je counsellor ondertekend of komt niet overeen met de bestanden
 hint-receipt-invalid = Vertrouw de inhoud niet; vraag je counsellor om een nieuwe export.
+error-invalid-request = dit toestemmingsverzoek is ongeldig, niet van de counsellor van wie je de kaart gaf, of het is gewijzigd
+hint-invalid-request = Onderteken het niet; vraag je counsellor het verzoek opnieuw te sturen.
+error-no-key-card = voor { $reference } is geen sleutelkaart vastgelegd, dus kan de cliënt een verzoek niet met een eigen sleutel ondertekenen
+hint-no-key-card = Leg de kaart van de cliënt vast met kluis person card, of leg een ondertekend papieren formulier vast met kluis consent record.
+error-already-imported = toestemming { $reference } is al eerder geïmporteerd; een ondertekende toestemming telt één keer
+error-consent-expired = toestemming { $reference } is niet meer geldig en is daarom niet geïmporteerd
 error-input-not-found = het bestand { $path } bestaat niet
 error-input-not-a-file = { $path } is een map, geen bestand
 error-input-no-permission = je hebt geen toestemming om { $path } te lezen

@@ -62,6 +62,21 @@ pub struct CardArgs {
 pub enum PartnerCommand {
     Keygen(PartnerKeygenArgs),
     Open(PartnerOpenArgs),
+    Sign(PartnerSignArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PartnerSignArgs {
+    #[arg(value_name = "REQUEST")]
+    pub request: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub counsellor_card: PathBuf,
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +114,15 @@ pub struct RecoverArgs {
 #[derive(Debug, Subcommand)]
 pub enum PersonCommand {
     Add(PersonAddArgs),
+    Card(PersonCardArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonCardArgs {
+    #[arg(value_name = "DOSSIER")]
+    pub dossier: String,
+    #[arg(long, value_name = "FILE")]
+    pub card: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +219,8 @@ pub enum ConsentCommand {
     Withdraw(ConsentWithdrawArgs),
     Reverify(ConsentReverifyArgs),
     Overview(ConsentOverviewArgs),
+    Request(ConsentRequestArgs),
+    Import(ConsentImportArgs),
     List(ConsentListArgs),
 }
 
@@ -259,6 +285,41 @@ pub struct ConsentReverifyArgs {
     pub consent: String,
     #[arg(long, value_name = "FILE")]
     pub form: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentRequestArgs {
+    #[arg(long, value_name = "DOSSIER")]
+    pub grantor: String,
+    #[arg(
+        long,
+        value_name = "DOSSIER",
+        required_unless_present = "third_party",
+        conflicts_with = "third_party"
+    )]
+    pub to: Option<String>,
+    #[arg(long, value_name = "NAME", requires = "role")]
+    pub third_party: Option<String>,
+    #[arg(long, value_name = "ROLE", requires = "third_party")]
+    pub role: Option<String>,
+    #[arg(long)]
+    pub after_end: bool,
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub purpose: String,
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub classes: Vec<DataClassArg>,
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentImportArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

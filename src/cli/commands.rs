@@ -52,6 +52,10 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Init(args) => init(context, args),
         Command::Recover(args) => recover(context, args),
         Command::Person(PersonCommand::Add(args)) => person_add(context, args),
+        Command::Person(PersonCommand::Card(args)) => person_card(context, args),
+        Command::Consent(ConsentCommand::Request(args)) => consent_request(context, args),
+        Command::Consent(ConsentCommand::Import(args)) => consent_import(context, args),
+        Command::Partner(PartnerCommand::Sign(args)) => partner_sign(context, args),
         Command::Couple(CoupleCommand::Add(args)) => couple_add(context, args),
         Command::End(args) => end(context, args),
         Command::Note(NoteCommand::Add(args)) => note_add(context, args),
@@ -931,4 +935,137 @@ fn write_text_output(path: Option<&Path>, text: &str) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn person_card(context: &Context, args: PersonCardArgs) -> Result<()> {
+    let text = input::read_input(&args.card)?;
+    let text = String::from_utf8_lossy(&text).to_string();
+    let card = kluis::partner::parse_card(&text)?;
+    if card.role != kluis::format::CardRole::Partner {
+        return Err(Error::InvalidCard);
+    }
+    let mut vault = context.open(Access::Write)?;
+    let id = person_id(&vault, &args.dossier)?;
+    vault.add_key_card(id, &text)?;
+    eprintln!(
+        "{}",
+        fl!(
+            "card-registered",
+            registration = args.dossier,
+            fingerprint = card.fingerprint()
+        )
+    );
+    Ok(())
+}
+
+fn consent_request(context: &Context, args: ConsentRequestArgs) -> Result<()> {
+    if args.output.exists() {
+        return Err(Error::OutputExists {
+            path: args.output.clone(),
+        });
+    }
+    let valid_from = match &args.from {
+        Some(date) => time::parse_date(date)?,
+        None => time::today(),
+    };
+    let valid_until = args.until.as_deref().map(time::parse_date).transpose()?;
+    let mut vault = context.open(Access::Write)?;
+    let grantor = person_id(&vault, &args.grantor)?;
+    let recipient = match (&args.to, &args.third_party, &args.role) {
+        (Some(to), _, _) => RecipientRecord::Person(person_id(&vault, to)?),
+        (None, Some(name), Some(role)) => RecipientRecord::ThirdParty {
+            name: name.trim().to_string(),
+            role: role.trim().to_string(),
+        },
+        _ => unreachable!("clap requires --to or --third-party with --role"),
+    };
+    let terms = consent::ConsentTerms {
+        grantor,
+        recipient,
+        classes: classes(&args.classes),
+        after_end: args.after_end,
+        valid_from,
+        valid_until,
+        purpose: args.purpose,
+    };
+    let (id, text) = consent::request(&mut vault, terms)?;
+    write_text_output(Some(&args.output), &text)?;
+    eprintln!(
+        "{}",
+        fl!(
+            "consent-requested",
+            consent = id.short(),
+            path = args.output.display().to_string()
+        )
+    );
+    Ok(())
+}
+
+fn consent_import(context: &Context, args: ConsentImportArgs) -> Result<()> {
+    let text = input::read_input(&args.file)?;
+    let text = String::from_utf8_lossy(&text).to_string();
+    let mut vault = context.open(Access::Write)?;
+    let id = consent::import(&mut vault, &text)?;
+    eprintln!("{}", fl!("consent-imported", consent = id.short()));
+    Ok(())
+}
+
+fn partner_sign(context: &Context, args: PartnerSignArgs) -> Result<()> {
+    if args.output.exists() {
+        return Err(Error::OutputExists {
+            path: args.output.clone(),
+        });
+    }
+    let card_text = input::read_input(&args.counsellor_card)?;
+    let counsellor = kluis::partner::parse_card(&String::from_utf8_lossy(&card_text))?;
+    let request_text = input::read_input(&args.request)?;
+    let request = kluis::partner::read_request(&String::from_utf8_lossy(&request_text), &counsellor)?;
+    let proposed = &request.proposed;
+    let from =
+        time::date_of(jiff::Timestamp::from_second(proposed.valid_from).unwrap_or_default()).to_string();
+    let period = match proposed
+        .valid_until
+        .and_then(|until| jiff::Timestamp::from_second(until).ok())
+        .and_then(|until| time::date_of(until).yesterday().ok())
+    {
+        Some(until) => fl!("period-bounded", from = from, until = until.to_string()),
+        None => fl!("period-open", from = from),
+    };
+    let classes: Vec<String> = proposed
+        .scope
+        .classes
+        .iter()
+        .map(|class| class_name(consent::class_from_record(*class)))
+        .collect();
+    eprintln!(
+        "{}",
+        fl!(
+            "sign-request-summary",
+            grantor = request.grantor_name.clone(),
+            recipient = request.recipient_name.clone(),
+            classes = classes.join(", "),
+            period = period,
+            after_end = if proposed.after_end {
+                fl!("word-yes")
+            } else {
+                fl!("word-no")
+            },
+            purpose = proposed.purpose.clone()
+        )
+    );
+    eprintln!("{}", fl!("sign-request-withdraw"));
+    if !args.yes {
+        if !io::stdin().is_terminal() || !input::confirm(&fl!("sign-request-confirm")) {
+            return Err(Error::NotConfirmed);
+        }
+    }
+    let key_bytes = input::read_input(&args.key)?;
+    let passphrase = input::passphrase(context.passphrase_file.as_deref(), false)?;
+    let keys = kluis::partner::PartnerKeys::unseal(&key_bytes, passphrase)?;
+    write_text_output(Some(&args.output), &kluis::partner::sign_request(&request, &keys))?;
+    eprintln!(
+        "{}",
+        fl!("sign-request-done", path = args.output.display().to_string())
+    );
+    Ok(())
 }

@@ -250,6 +250,26 @@ pub fn describe(err: &Error) -> Report {
                 _ => report(code::IO, fl!("error-input-no-permission", path = path), None),
             }
         }
+        Error::InvalidRequest => report(
+            code::INVALID_INPUT,
+            fl!("error-invalid-request"),
+            Some(fl!("hint-invalid-request")),
+        ),
+        Error::NoKeyCard { reference } => report(
+            code::INVALID_INPUT,
+            fl!("error-no-key-card", reference = reference.clone()),
+            Some(fl!("hint-no-key-card")),
+        ),
+        Error::AlreadyImported { reference } => report(
+            code::INVALID_INPUT,
+            fl!("error-already-imported", reference = reference.clone()),
+            None,
+        ),
+        Error::ConsentExpired { reference } => report(
+            code::CONSENT,
+            fl!("error-consent-expired", reference = reference.clone()),
+            None,
+        ),
         Error::InvalidCard => report(
             code::INVALID_INPUT,
             fl!("error-invalid-card"),
@@ -378,6 +398,7 @@ fn inconsistency(what: Inconsistency) -> String {
         Inconsistency::WrongDossier => fl!("inconsistent-wrong-dossier"),
         Inconsistency::DataPeriodUnsupported => fl!("inconsistent-data-period"),
         Inconsistency::FormMissing => fl!("inconsistent-form-missing"),
+        Inconsistency::NotRequested => fl!("inconsistent-not-requested"),
         _ => what.to_string(),
     }
 }

@@ -70,13 +70,26 @@ impl ConsentBook {
     /// A token that fails verification is an error, not a silent skip: a
     /// stored token that no longer verifies means the vault was tampered with.
     pub fn load(vault: &Vault) -> Result<Self> {
-        let signers = Signers {
+        // The keys each client registered; tokens they signed verify only
+        // against their own cards.
+        let mut grantor_keys: std::collections::HashMap<DossierId, Vec<ed25519_dalek::VerifyingKey>> =
+            std::collections::HashMap::new();
+        for dossier in vault.dossiers() {
+            let keys = vault
+                .key_cards(dossier)?
+                .into_iter()
+                .map(|card| card.verifying_key)
+                .collect();
+            grantor_keys.insert(dossier.id, keys);
+        }
+        let signers_for = |grantor: DossierId| Signers {
             vault: vault.id(),
             counsellor: vault.verifying_key(),
-            grantor_keys: &[],
+            grantor_keys: grantor_keys.get(&grantor).map(Vec::as_slice).unwrap_or(&[]),
         };
         let mut consents = Vec::new();
         for (grantor, id, bytes) in vault.consent_tokens()? {
+            let signers = signers_for(grantor);
             let payload = token::verify_consent(&bytes, &signers)
                 .and_then(|payload| {
                     check_stored(
@@ -98,6 +111,7 @@ impl ConsentBook {
             });
         }
         for (grantor, id, bytes) in vault.withdrawal_tokens()? {
+            let signers = signers_for(grantor);
             let payload = token::verify_withdrawal(&bytes, &signers)
                 .and_then(|payload| {
                     check_stored(
@@ -124,6 +138,7 @@ impl ConsentBook {
             }
         }
         for (grantor, id, bytes) in vault.reverification_tokens()? {
+            let signers = signers_for(grantor);
             let payload = token::verify_reverification(&bytes, &signers)
                 .and_then(|payload| {
                     check_stored(
@@ -310,25 +325,42 @@ pub const ALL_CLASSES: [DataClassRecord; 5] = [
     DataClassRecord::Joint,
 ];
 
-/// Records a written consent attested by the counsellor: stores the scanned
-/// form in the grantor's dossier, then a token that carries its hash.
-pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) -> Result<TokenId> {
-    let grantor = vault.dossier(consent.grantor)?;
+/// What a consent says, before it is signed one way or the other.
+#[derive(Debug, Clone)]
+pub struct ConsentTerms {
+    pub grantor: DossierId,
+    pub recipient: RecipientRecord,
+    pub classes: Vec<DataClassRecord>,
+    pub after_end: bool,
+    pub valid_from: jiff::civil::Date,
+    /// Last day of validity, inclusive.
+    pub valid_until: Option<jiff::civil::Date>,
+    pub purpose: String,
+}
+
+/// Checks the terms against the vault and builds the payload to sign.
+fn consent_payload(
+    vault: &Vault,
+    terms: ConsentTerms,
+    collection: CollectionRecord,
+    issued: i64,
+) -> Result<ConsentPayload> {
+    let grantor = vault.dossier(terms.grantor)?;
     if grantor.is_couple() {
         return Err(Error::NotAPerson {
             reference: grantor.details.registration().to_string(),
         });
     }
-    if consent.recipient == RecipientRecord::Person(consent.grantor) {
+    if terms.recipient == RecipientRecord::Person(terms.grantor) {
         return Err(Error::ConsentToSelf);
     }
-    if consent.purpose.trim().is_empty() {
+    if terms.purpose.trim().is_empty() {
         return Err(Error::EmptyField {
             field: crate::error::Field::Purpose,
         });
     }
-    let couples: Vec<DossierId> = vault.couples_of(consent.grantor).iter().map(|c| c.id).collect();
-    let (kind, couple) = match &consent.recipient {
+    let couples: Vec<DossierId> = vault.couples_of(terms.grantor).iter().map(|c| c.id).collect();
+    let (kind, couple) = match &terms.recipient {
         RecipientRecord::Person(recipient) => {
             let shared = vault
                 .couples_of(*recipient)
@@ -345,23 +377,49 @@ pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) 
         }
         RecipientRecord::ThirdParty { .. } => (ConsentKindRecord::ThirdParty, None),
     };
-    let valid_from = time::start_of(consent.valid_from);
-    let valid_until = consent.valid_until.map(time::end_of);
+    let valid_from = time::start_of(terms.valid_from);
+    let valid_until = terms.valid_until.map(time::end_of);
     if valid_until.is_some_and(|until| until <= valid_from) {
         return Err(Error::EndBeforeStart {
-            start: consent.valid_from.to_string(),
-            end: consent.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+            start: terms.valid_from.to_string(),
+            end: terms.valid_until.map(|d| d.to_string()).unwrap_or_default(),
         });
     }
     // A partner consent covers the grantor's dossier and the couple record
     // the two share; a third-party consent covers every couple record of
     // the grantor, because joint notes are about the grantor too.
-    let mut dossiers = vec![consent.grantor];
+    let mut dossiers = vec![terms.grantor];
     match couple {
         Some(shared) => dossiers.push(shared),
         None => dossiers.extend(couples.iter().copied()),
     }
+    Ok(ConsentPayload {
+        version: FORMAT_VERSION,
+        id: TokenId::random(),
+        vault: vault.id(),
+        kind,
+        grantor: terms.grantor,
+        couple,
+        recipient: terms.recipient,
+        scope: ScopeRecord {
+            dossiers,
+            classes: terms.classes,
+            data_from: None,
+            data_until: None,
+        },
+        after_end: terms.after_end,
+        valid_from: valid_from.as_second(),
+        valid_until: valid_until.map(|until| until.as_second()),
+        purpose: terms.purpose,
+        collection,
+        issued,
+        request: None,
+    })
+}
 
+/// Records a written consent attested by the counsellor: stores the scanned
+/// form in the grantor's dossier, then a token that carries its hash.
+pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) -> Result<TokenId> {
     let issued = match consent.signed_on {
         Some(day) if day > time::today() => {
             return Err(Error::FutureDate {
@@ -371,33 +429,141 @@ pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) 
         Some(day) => time::start_of(day).as_second(),
         None => Timestamp::now().as_second(),
     };
-    let (form, form_sha256) = vault.add_attachment(consent.grantor, consent.form)?;
-    let payload = ConsentPayload {
-        version: FORMAT_VERSION,
-        id: TokenId::random(),
-        vault: vault.id(),
-        kind,
+    let terms = ConsentTerms {
         grantor: consent.grantor,
-        couple,
         recipient: consent.recipient,
-        scope: ScopeRecord {
-            dossiers,
-            classes: consent.classes,
-            data_from: None,
-            data_until: None,
-        },
+        classes: consent.classes,
         after_end: consent.after_end,
-        valid_from: valid_from.as_second(),
-        valid_until: valid_until.map(|until| until.as_second()),
+        valid_from: consent.valid_from,
+        valid_until: consent.valid_until,
         purpose: consent.purpose,
-        collection: CollectionRecord::AttestedFromForm {
-            form,
-            form_sha256: ByteBuf::from(form_sha256.to_vec()),
-        },
-        issued,
-        request: None,
+    };
+    // Check the terms before the scan is stored, then fill in the scan.
+    let mut payload = consent_payload(vault, terms, CollectionRecord::NotInWriting, issued)?;
+    let (form, form_sha256) = vault.add_attachment(payload.grantor, consent.form)?;
+    payload.collection = CollectionRecord::AttestedFromForm {
+        form,
+        form_sha256: ByteBuf::from(form_sha256.to_vec()),
     };
     let bytes = token::sign_consent(&payload, vault.signing_key());
+    vault.add_consent_token(payload.grantor, payload.id, &bytes)?;
+    Ok(payload.id)
+}
+
+/// Creates a consent request for a client with their own key: the consent
+/// to sign, with names in plain words, signed by the counsellor and kept in
+/// the grantor's dossier. Returns the request as armored text to hand over.
+pub fn request(vault: &mut Vault, terms: ConsentTerms) -> Result<(TokenId, String)> {
+    let grantor_name = crate::export::texts::person(vault, terms.grantor);
+    let recipient_name = match &terms.recipient {
+        RecipientRecord::Person(id) => crate::export::texts::person(vault, *id),
+        RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
+    };
+    if vault.key_cards(vault.dossier(terms.grantor)?)?.is_empty() {
+        return Err(Error::NoKeyCard {
+            reference: vault.dossier(terms.grantor)?.details.registration().to_string(),
+        });
+    }
+    let proposed = consent_payload(vault, terms, CollectionRecord::SignedByGrantor, 0)?;
+    let payload = crate::format::ConsentRequestPayload {
+        version: FORMAT_VERSION,
+        vault: vault.id(),
+        proposed,
+        grantor_name,
+        recipient_name,
+    };
+    let id = payload.proposed.id;
+    let bytes = crate::format::cose::sign(
+        crate::format::cose::CONSENT_REQUEST,
+        crate::format::cbor::to_vec(&payload),
+        vault.signing_key(),
+    );
+    vault.add_consent_request(payload.proposed.grantor, id, &bytes)?;
+    Ok((id, crate::partner::armor(crate::partner::REQUEST_LABEL, &bytes)))
+}
+
+/// Imports a consent the grantor signed with their own key. Checks the
+/// signature against the keys registered for the grantor, that it answers
+/// a request of this vault word for word (only `issued` is the grantor's),
+/// that it was not imported before, and that it has not expired.
+pub fn import(vault: &mut Vault, text: &str) -> Result<TokenId> {
+    let bytes = crate::partner::dearmor(crate::partner::CONSENT_LABEL, text).ok_or(Error::InvalidToken {
+        token: "?".into(),
+        reason: TokenError::Malformed(crate::format::FormatError::Invalid(
+            "not an armored kluis consent",
+        )),
+    })?;
+    let envelope =
+        crate::format::cose::Envelope::parse(&bytes, crate::format::cose::CONSENT).map_err(|err| {
+            Error::InvalidToken {
+                token: "?".into(),
+                reason: err.into(),
+            }
+        })?;
+    let claimed: ConsentPayload =
+        crate::format::cbor::from_slice(envelope.unverified_payload()).map_err(|err| {
+            Error::InvalidToken {
+                token: "?".into(),
+                reason: err.into(),
+            }
+        })?;
+    let invalid = |reason: TokenError| Error::InvalidToken {
+        token: claimed.id.short(),
+        reason,
+    };
+    if claimed.vault != vault.id() {
+        return Err(invalid(TokenError::OtherVault));
+    }
+    let grantor = vault
+        .dossier(claimed.grantor)
+        .map_err(|_| invalid(TokenError::OtherVault))?;
+    let keys: Vec<ed25519_dalek::VerifyingKey> = vault
+        .key_cards(grantor)?
+        .into_iter()
+        .map(|card| card.verifying_key)
+        .collect();
+    let signers = Signers {
+        vault: vault.id(),
+        counsellor: vault.verifying_key(),
+        grantor_keys: &keys,
+    };
+    let payload = token::verify_consent(&bytes, &signers).map_err(invalid)?;
+    if payload.collection != CollectionRecord::SignedByGrantor {
+        return Err(invalid(TokenError::UnknownSigner));
+    }
+    let book = ConsentBook::load(vault)?;
+    if book.consents.iter().any(|status| status.payload.id == payload.id) {
+        return Err(Error::AlreadyImported {
+            reference: payload.id.short(),
+        });
+    }
+    let Some(stored) = vault.consent_request(grantor, payload.id)? else {
+        return Err(invalid(TokenError::Inconsistent(
+            token::Inconsistency::NotRequested,
+        )));
+    };
+    let request: crate::format::ConsentRequestPayload = crate::format::cbor::from_slice(
+        &crate::format::cose::verify(
+            &stored,
+            crate::format::cose::CONSENT_REQUEST,
+            &vault.verifying_key(),
+        )
+        .map_err(|err| invalid(err.into()))?,
+    )
+    .map_err(|err| invalid(err.into()))?;
+    let mut asked = request.proposed;
+    asked.issued = payload.issued;
+    if asked != payload {
+        return Err(invalid(TokenError::Inconsistent(
+            token::Inconsistency::NotRequested,
+        )));
+    }
+    let now = Timestamp::now().as_second();
+    if payload.valid_until.is_some_and(|until| until <= now) || payload.issued > now + 300 {
+        return Err(Error::ConsentExpired {
+            reference: payload.id.short(),
+        });
+    }
     vault.add_consent_token(payload.grantor, payload.id, &bytes)?;
     Ok(payload.id)
 }

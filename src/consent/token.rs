@@ -49,6 +49,8 @@ pub enum Inconsistency {
     DataPeriodUnsupported,
     #[error("the scanned form it names is not in the grantor's dossier")]
     FormMissing,
+    #[error("it does not match a consent request of this vault")]
+    NotRequested,
 }
 
 impl From<FormatError> for TokenError {

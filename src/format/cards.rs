@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use super::ConsentPayload;
+use crate::ids::VaultId;
 /// Whose keys a card carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -38,4 +40,18 @@ pub struct PartnerIdentityRecord {
     /// The Ed25519 secret seed, 32 bytes.
     #[serde(with = "serde_bytes")]
     pub signing_seed: Vec<u8>,
+}
+
+/// What a consent request asks the grantor to sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRequestPayload {
+    pub version: u32,
+    pub vault: VaultId,
+    /// The consent exactly as it will be signed, except `issued`, which the
+    /// grantor's signature sets. Its `collection` is `signed-by-grantor`.
+    pub proposed: ConsentPayload,
+    /// The grantor's name, so the grantor can see it is about them.
+    pub grantor_name: String,
+    /// The recipient's name, with the role for a third party.
+    pub recipient_name: String,
 }

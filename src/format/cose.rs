@@ -21,6 +21,8 @@ pub const CONSENT: &str = "application/kluis-consent+cbor";
 pub const WITHDRAWAL: &str = "application/kluis-withdrawal+cbor";
 /// Content type of a key card.
 pub const KEY_CARD: &str = "application/kluis-key-card+cbor";
+/// Content type of a consent request.
+pub const CONSENT_REQUEST: &str = "application/kluis-consent-request+cbor";
 /// Content type of an export's signed receipt.
 pub const RECEIPT: &str = "application/kluis-receipt+cbor";
 /// Content type of a re-verification.

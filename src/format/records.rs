@@ -245,6 +245,18 @@ pub enum Event {
         reverification: ObjectId,
         consent: TokenId,
     },
+    /// A client's key card, registered in their dossier.
+    KeyCardRegistered {
+        dossier: DossierId,
+        card: ObjectId,
+    },
+    /// A consent request handed to the grantor, kept to compare with the
+    /// signed consent that comes back.
+    ConsentRequested {
+        dossier: DossierId,
+        request: TokenId,
+        object: ObjectId,
+    },
 }
 
 /// The journal's account of one export decision, allowed or not.

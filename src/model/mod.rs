@@ -94,6 +94,10 @@ pub struct Dossier {
     pub withdrawals: Vec<WithdrawalEntry>,
     /// Re-verifications of this person's consents.
     pub reverifications: Vec<ConsentEntry>,
+    /// Key cards registered for this person, newest last.
+    pub cards: Vec<ObjectId>,
+    /// Consent requests handed to this person, by consent id.
+    pub requests: Vec<(TokenId, ObjectId)>,
 }
 
 impl Dossier {
@@ -507,6 +511,8 @@ impl Vault {
                     consents: Vec::new(),
                     withdrawals: Vec::new(),
                     reverifications: Vec::new(),
+                    cards: Vec::new(),
+                    requests: Vec::new(),
                 });
             }
             Event::DetailsUpdated { dossier, details } => {
@@ -568,6 +574,14 @@ impl Vault {
                     object: reverification,
                     time,
                 });
+            }
+            Event::KeyCardRegistered { dossier, card } => self.dossier_mut(dossier)?.cards.push(card),
+            Event::ConsentRequested {
+                dossier,
+                request,
+                object,
+            } => {
+                self.dossier_mut(dossier)?.requests.push((request, object));
             }
         }
         Ok(())
@@ -658,6 +672,8 @@ fn event_objects(event: &Event) -> Vec<ObjectId> {
         Event::ConsentRecorded { consent, .. } => vec![*consent],
         Event::WithdrawalRecorded { withdrawal, .. } => vec![*withdrawal],
         Event::ReverificationRecorded { reverification, .. } => vec![*reverification],
+        Event::KeyCardRegistered { card, .. } => vec![*card],
+        Event::ConsentRequested { object, .. } => vec![*object],
     }
 }
 

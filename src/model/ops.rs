@@ -271,6 +271,38 @@ impl Vault {
         self.commit(vec![object.clone()], event)
     }
 
+    /// Registers a client's key card (its text) in their dossier.
+    pub fn add_key_card(&mut self, person: DossierId, card: &str) -> Result<()> {
+        let target = self.dossier(person)?;
+        let object = self.put_sealed(target, card.as_bytes())?;
+        self.commit(
+            vec![object.clone()],
+            Event::KeyCardRegistered {
+                dossier: person,
+                card: object.id,
+            },
+        )
+    }
+
+    /// Stores a consent request handed to the grantor.
+    pub fn add_consent_request(
+        &mut self,
+        grantor: DossierId,
+        request: TokenId,
+        envelope: &[u8],
+    ) -> Result<()> {
+        let target = self.dossier(grantor)?;
+        let object = self.put_sealed(target, envelope)?;
+        self.commit(
+            vec![object.clone()],
+            Event::ConsentRequested {
+                dossier: grantor,
+                request,
+                object: object.id,
+            },
+        )
+    }
+
     /// Journals one disclosure decision.
     pub fn record_disclosure(&mut self, record: DisclosureRecord) -> Result<()> {
         self.commit(Vec::new(), Event::DisclosureDecided(record))

@@ -164,6 +164,26 @@ impl Vault {
         Ok(tokens)
     }
 
+    /// Returns the verified key cards registered for a person.
+    pub fn key_cards(&self, dossier: &Dossier) -> Result<Vec<crate::partner::KeyCard>> {
+        dossier
+            .cards
+            .iter()
+            .map(|object| {
+                let bytes = self.read_sealed(dossier, *object, ObjectRole::Consent)?;
+                crate::partner::parse_card(&String::from_utf8_lossy(&bytes))
+            })
+            .collect()
+    }
+
+    /// Returns the stored consent request with this id, as COSE bytes.
+    pub fn consent_request(&self, dossier: &Dossier, request: TokenId) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        match dossier.requests.iter().find(|(id, _)| *id == request) {
+            Some((_, object)) => Ok(Some(self.read_sealed(dossier, *object, ObjectRole::Consent)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Returns every stored withdrawal with its grantor.
     pub fn withdrawal_tokens(&self) -> Result<Vec<StoredToken>> {
         let mut tokens = Vec::new();

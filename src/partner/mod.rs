@@ -22,8 +22,37 @@ use crate::format::{
 use crate::keys::{MAX_SCRYPT_WORK_FACTOR, SCRYPT_WORK_FACTOR};
 use crate::store::fsutil;
 
-const CARD_BEGIN: &str = "-----BEGIN KLUIS KEY CARD-----";
-const CARD_END: &str = "-----END KLUIS KEY CARD-----";
+/// The armor label of a key card.
+pub const CARD_LABEL: &str = "KEY CARD";
+/// The armor label of a consent request.
+pub const REQUEST_LABEL: &str = "CONSENT REQUEST";
+/// The armor label of a consent signed by a client.
+pub const CONSENT_LABEL: &str = "CONSENT";
+
+/// Wraps COSE bytes as text between `-----BEGIN KLUIS <label>-----` and
+/// `-----END KLUIS <label>-----`, in base64 lines of 64 characters, so they
+/// survive e-mail and copy and paste.
+pub fn armor(label: &str, bytes: &[u8]) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut text = format!("-----BEGIN KLUIS {label}-----\n");
+    for chunk in encoded.as_bytes().chunks(64) {
+        text.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
+        text.push('\n');
+    }
+    text.push_str(&format!("-----END KLUIS {label}-----\n"));
+    text
+}
+
+/// Reads the bytes between the armor lines of `label`, ignoring any text
+/// around them and white space inside.
+pub fn dearmor(label: &str, text: &str) -> Option<Vec<u8>> {
+    let begin = format!("-----BEGIN KLUIS {label}-----");
+    let end = format!("-----END KLUIS {label}-----");
+    let start = text.find(&begin)? + begin.len();
+    let stop = text[start..].find(&end)? + start;
+    let encoded: String = text[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(encoded).ok()
+}
 
 /// A client's own keys: an age identity to open exports, an Ed25519 key to
 /// sign consents.
@@ -115,18 +144,11 @@ pub fn make_card(role: CardRole, recipient: &x25519::Recipient, signing: &Signin
         created: jiff::Timestamp::now().as_second(),
     };
     let signed = cose::sign(cose::KEY_CARD, cbor::to_vec(&payload), signing);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(signed);
-    let mut card = format!(
-        "kluis key card\nFingerprint: {}\n{CARD_BEGIN}\n",
-        fingerprint(&signing.verifying_key())
-    );
-    for chunk in encoded.as_bytes().chunks(64) {
-        card.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
-        card.push('\n');
-    }
-    card.push_str(CARD_END);
-    card.push('\n');
-    card
+    let fingerprint = fingerprint(&signing.verifying_key());
+    format!(
+        "kluis key card\nFingerprint: {fingerprint}\n{}",
+        armor(CARD_LABEL, &signed)
+    )
 }
 
 /// A key card that parsed and whose self-signature verified.
@@ -147,12 +169,7 @@ impl KeyCard {
 /// Reads a key card and verifies its self-signature. Text around the
 /// armor lines is ignored, so a card pasted into an e-mail still reads.
 pub fn parse_card(text: &str) -> Result<KeyCard> {
-    let start = text.find(CARD_BEGIN).ok_or(Error::InvalidCard)? + CARD_BEGIN.len();
-    let end = text[start..].find(CARD_END).ok_or(Error::InvalidCard)? + start;
-    let encoded: String = text[start..end].chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .map_err(|_| Error::InvalidCard)?;
+    let bytes = dearmor(CARD_LABEL, text).ok_or(Error::InvalidCard)?;
     let envelope = cose::Envelope::parse(&bytes, cose::KEY_CARD).map_err(|_| Error::InvalidCard)?;
     let kid: [u8; 32] = envelope.key_id().try_into().map_err(|_| Error::InvalidCard)?;
     let key = VerifyingKey::from_bytes(&kid).map_err(|_| Error::InvalidCard)?;
@@ -288,4 +305,30 @@ pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     fs::read(path)
         .map(Zeroizing::new)
         .map_err(|err| Error::io(IoAction::Reading, path, err))
+}
+
+/// Reads a consent request, verifies the counsellor's signature with the
+/// counsellor's card, and returns what it asks.
+pub fn read_request(text: &str, counsellor: &KeyCard) -> Result<crate::format::ConsentRequestPayload> {
+    let bytes = dearmor(REQUEST_LABEL, text).ok_or(Error::InvalidRequest)?;
+    let payload = cose::verify(&bytes, cose::CONSENT_REQUEST, &counsellor.verifying_key)
+        .map_err(|_| Error::InvalidRequest)?;
+    let request: crate::format::ConsentRequestPayload =
+        cbor::from_slice(&payload).map_err(|_| Error::InvalidRequest)?;
+    let consistent = request.version == FORMAT_VERSION
+        && request.proposed.vault == request.vault
+        && request.proposed.collection == crate::format::CollectionRecord::SignedByGrantor;
+    if !consistent {
+        return Err(Error::InvalidRequest);
+    }
+    Ok(request)
+}
+
+/// Signs the consent a request asks for, with the client's own key, and
+/// returns it as armored text to give back to the counsellor.
+pub fn sign_request(request: &crate::format::ConsentRequestPayload, keys: &PartnerKeys) -> String {
+    let mut consent = request.proposed.clone();
+    consent.issued = jiff::Timestamp::now().as_second();
+    let signed = cose::sign(cose::CONSENT, cbor::to_vec(&consent), &keys.signing);
+    armor(CONSENT_LABEL, &signed)
 }
