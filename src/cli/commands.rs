@@ -475,14 +475,12 @@ fn consent_record(context: &Context, args: ConsentRecordArgs) -> Result<()> {
     let form = open_attachment(&args.form, Some(fl!("label-consent-form")))?;
     let mut vault = context.open(Access::Write)?;
     let grantor = person_id(&vault, &args.grantor)?;
-    let recipient = match (&args.to, &args.third_party, &args.role) {
-        (Some(to), _, _) => RecipientRecord::Person(person_id(&vault, to)?),
-        (None, Some(name), Some(role)) => RecipientRecord::ThirdParty {
-            name: name.trim().to_string(),
-            role: role.trim().to_string(),
-        },
-        _ => unreachable!("clap requires --to or --third-party with --role"),
-    };
+    let recipient = recipient_arg(
+        &vault,
+        args.to.as_deref(),
+        args.third_party.as_deref(),
+        args.role.as_deref(),
+    )?;
     let id = consent::record_attested(
         &mut vault,
         AttestedConsent {
@@ -715,14 +713,12 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
 
     let mut vault = context.open(Access::Write)?;
     let book = ConsentBook::load(&vault)?;
-    let recipient = match (&args.for_person, &args.third_party, &args.role) {
-        (Some(person), _, _) => RecipientRecord::Person(person_id(&vault, person)?),
-        (None, Some(name), Some(role)) => RecipientRecord::ThirdParty {
-            name: name.trim().to_string(),
-            role: role.trim().to_string(),
-        },
-        _ => unreachable!("clap requires --for or --third-party with --role"),
-    };
+    let recipient = recipient_arg(
+        &vault,
+        args.for_person.as_deref(),
+        args.third_party.as_deref(),
+        args.role.as_deref(),
+    )?;
     let about = args
         .about_dossiers
         .iter()
@@ -971,14 +967,12 @@ fn consent_request(context: &Context, args: ConsentRequestArgs) -> Result<()> {
     let valid_until = args.until.as_deref().map(time::parse_date).transpose()?;
     let mut vault = context.open(Access::Write)?;
     let grantor = person_id(&vault, &args.grantor)?;
-    let recipient = match (&args.to, &args.third_party, &args.role) {
-        (Some(to), _, _) => RecipientRecord::Person(person_id(&vault, to)?),
-        (None, Some(name), Some(role)) => RecipientRecord::ThirdParty {
-            name: name.trim().to_string(),
-            role: role.trim().to_string(),
-        },
-        _ => unreachable!("clap requires --to or --third-party with --role"),
-    };
+    let recipient = recipient_arg(
+        &vault,
+        args.to.as_deref(),
+        args.third_party.as_deref(),
+        args.role.as_deref(),
+    )?;
     let terms = consent::ConsentTerms {
         grantor,
         recipient,
@@ -1068,4 +1062,22 @@ fn partner_sign(context: &Context, args: PartnerSignArgs) -> Result<()> {
         fl!("sign-request-done", path = args.output.display().to_string())
     );
     Ok(())
+}
+
+/// Reads the recipient options: a client's dossier, or a third party's
+/// name and role (clap requires one of the two).
+fn recipient_arg(
+    vault: &Vault,
+    person: Option<&str>,
+    name: Option<&str>,
+    role: Option<&str>,
+) -> Result<RecipientRecord> {
+    match (person, name, role) {
+        (Some(person), _, _) => Ok(RecipientRecord::Person(person_id(vault, person)?)),
+        (None, Some(name), Some(role)) => Ok(RecipientRecord::ThirdParty {
+            name: name.trim().to_string(),
+            role: role.trim().to_string(),
+        }),
+        _ => unreachable!("clap requires a client or a third party with a role"),
+    }
 }
