@@ -98,6 +98,8 @@ pub enum Error {
     AlreadyImported { reference: String },
     #[error("consent {reference} has expired")]
     ConsentExpired { reference: String },
+    #[error("the file is not a consent signed with this key")]
+    InvalidOwnConsent,
     #[error("the consent request is not valid or was changed")]
     InvalidRequest,
     #[error("the key card is not valid")]

@@ -2599,6 +2599,54 @@ fn partner_signed_consent_round_trip() {
 
     let plan = couple.ok(&["export", "--for", sample::A, "--about", sample::B, "--dry-run"]);
     plan.expect_stderr_line("  + 2026-042, note 1: intake of 2026-03-02 [R2]");
+
+    // The client re-verifies, then withdraws, each signed with their own key.
+    let reverification = couple.file("reverification.kluis");
+    couple.ok(&[
+        "partner",
+        "reverify",
+        signed.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "-o",
+        reverification.to_str().unwrap(),
+    ]);
+    let imported = couple.ok(&["consent", "import", reverification.to_str().unwrap()]);
+    assert!(
+        imported.stderr.contains("Re-verification "),
+        "{}",
+        imported.stderr
+    );
+    let withdrawal = couple.file("withdrawal.kluis");
+    couple.ok(&[
+        "partner",
+        "withdraw",
+        signed.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "-o",
+        withdrawal.to_str().unwrap(),
+    ]);
+    let forged = couple.write_file(
+        "forged-withdrawal.kluis",
+        tamper_armored(&fs::read_to_string(&withdrawal).unwrap()),
+    );
+    couple
+        .run(&["consent", "import", forged.to_str().unwrap()])
+        .expect_code(EXIT_CONSENT);
+    couple.ok(&["consent", "import", withdrawal.to_str().unwrap()]);
+    couple
+        .run(&["consent", "import", withdrawal.to_str().unwrap()])
+        .expect_code(EXIT_INVALID_INPUT);
+    let after = couple.ok(&["export", "--for", sample::A, "--about", sample::B, "--dry-run"]);
+    assert!(
+        after
+            .stderr
+            .lines()
+            .any(|line| line.starts_with("  - 2026-042, note 1: intake of 2026-03-02 [R6:")),
+        "{}",
+        after.stderr
+    );
 }
 
 #[test]

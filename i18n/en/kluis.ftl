@@ -130,6 +130,14 @@ cli-partner-sign-key = Your key file
 cli-partner-sign-counsellor-card = Your counsellor's key card, to check that the request is really theirs and unchanged
 cli-partner-sign-output = New file for your signed consent, to send back
 cli-partner-sign-yes = Sign without asking for confirmation
+cli-partner-withdraw-about = Withdraw a consent you signed, with your own key
+cli-partner-withdraw-consent = The signed consent file you sent your counsellor
+cli-partner-withdraw-key = Your key file
+cli-partner-withdraw-output = New file for your signed withdrawal, to send to your counsellor
+cli-partner-reverify-about = Confirm again a consent you signed, with your own key
+cli-partner-reverify-consent = The signed consent file you sent your counsellor
+cli-partner-reverify-key = Your key file
+cli-partner-reverify-output = New file for your signed confirmation, to send to your counsellor
 
 ## Command line errors
 
@@ -221,6 +229,10 @@ partner-open-done = The export is unpacked in { $path }.
 card-registered = Key card registered for { $registration }. Compare its fingerprint { $fingerprint } with the client by phone or in person.
 consent-requested = Consent request { $consent } written to { $path }. Give it to the client; import the signed consent they return with kluis consent import.
 consent-imported = Consent { $consent }, signed by the client, imported.
+withdrawal-imported = Withdrawal { $withdrawal }, signed by the client, imported. Nothing more goes out under the consent it names.
+reverification-imported = Re-verification { $reverification }, signed by the client, imported.
+partner-withdrawal-done = Your signed withdrawal is in { $path }. Send it to your counsellor; it takes effect when it is imported.
+partner-reverification-done = Your signed confirmation is in { $path }. Send it to your counsellor.
 sign-request-summary = Your counsellor asks your consent for this:
   Whose data: { $grantor }
   To whom: { $recipient }
@@ -336,6 +348,7 @@ inconsistent-wrong-dossier = it is stored in another dossier than that of its gr
 inconsistent-data-period = it limits the data to a period, which this version cannot enforce
 inconsistent-form-missing = the scanned form it names is not in the grantor's dossier
 inconsistent-not-requested = it does not match a consent request of this vault word for word
+inconsistent-issued-in-future = it is dated in the future
 error-damaged = the vault is damaged: { $what }
 hint-damaged = Nothing was changed or disclosed. Restore the vault folder from a copy made before the damage.
 damage-unreadable = { $file } cannot be read
@@ -396,6 +409,8 @@ error-receipt-invalid = the signed receipt is missing, not signed by your counse
 hint-receipt-invalid = Do not trust the contents; ask your counsellor for a new export.
 error-invalid-request = this consent request is not valid, not from the counsellor whose card you gave, or was changed
 hint-invalid-request = Do not sign it; ask your counsellor for the request again.
+error-invalid-own-consent = this file is not a consent signed with your key
+hint-invalid-own-consent = Give the signed consent file that kluis partner sign made for you.
 error-no-key-card = { $reference } has no registered key card, so they cannot sign a request with their own key
 hint-no-key-card = Register the client's card with kluis person card, or record a signed paper form with kluis consent record.
 error-already-imported = consent { $reference } was imported before; a signed consent counts once

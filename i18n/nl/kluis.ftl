@@ -130,6 +130,14 @@ cli-partner-sign-key = Je sleutelbestand
 cli-partner-sign-counsellor-card = De sleutelkaart van je counsellor, om te controleren dat het verzoek echt van hem of haar is en niet is gewijzigd
 cli-partner-sign-output = Nieuw bestand voor je ondertekende toestemming, om terug te sturen
 cli-partner-sign-yes = Ondertekenen zonder om bevestiging te vragen
+cli-partner-withdraw-about = Een toestemming die je ondertekende intrekken, met je eigen sleutel
+cli-partner-withdraw-consent = Het ondertekende toestemmingsbestand dat je naar je counsellor stuurde
+cli-partner-withdraw-key = Je sleutelbestand
+cli-partner-withdraw-output = Nieuw bestand voor je ondertekende intrekking, om naar je counsellor te sturen
+cli-partner-reverify-about = Een toestemming die je ondertekende opnieuw bevestigen, met je eigen sleutel
+cli-partner-reverify-consent = Het ondertekende toestemmingsbestand dat je naar je counsellor stuurde
+cli-partner-reverify-key = Je sleutelbestand
+cli-partner-reverify-output = Nieuw bestand voor je ondertekende bevestiging, om naar je counsellor te sturen
 
 ## Fouten in de opdrachtregel
 
@@ -221,6 +229,10 @@ partner-open-done = De export is uitgepakt in { $path }.
 card-registered = Sleutelkaart vastgelegd voor { $registration }. Vergelijk de vingerafdruk { $fingerprint } telefonisch of persoonlijk met de cliënt.
 consent-requested = Toestemmingsverzoek { $consent } opgeslagen in { $path }. Geef het aan de cliënt; importeer de ondertekende toestemming die terugkomt met kluis consent import.
 consent-imported = Toestemming { $consent }, ondertekend door de cliënt, geïmporteerd.
+withdrawal-imported = Intrekking { $withdrawal }, ondertekend door de cliënt, geïmporteerd. Onder de toestemming die ze noemt, wordt niets meer verstrekt.
+reverification-imported = Herbevestiging { $reverification }, ondertekend door de cliënt, geïmporteerd.
+partner-withdrawal-done = Je ondertekende intrekking staat in { $path }. Stuur het bestand naar je counsellor; ze geldt zodra het is geïmporteerd.
+partner-reverification-done = Je ondertekende bevestiging staat in { $path }. Stuur het bestand naar je counsellor.
 sign-request-summary = Je counsellor vraagt je toestemming voor het volgende:
   Over wiens gegevens: { $grantor }
   Aan wie: { $recipient }
@@ -336,6 +348,7 @@ inconsistent-wrong-dossier = ze staat in een ander dossier dan dat van de toeste
 inconsistent-data-period = ze beperkt de gegevens tot een periode, en die beperking kan deze versie niet toepassen
 inconsistent-form-missing = het gescande formulier waar ze naar verwijst, staat niet in het dossier van de toestemminggever
 inconsistent-not-requested = ze komt niet woord voor woord overeen met een toestemmingsverzoek van deze kluis
+inconsistent-issued-in-future = ze is gedateerd in de toekomst
 error-damaged = de kluis is beschadigd: { $what }
 hint-damaged = Er is niets gewijzigd of verstrekt. Zet de kluismap terug uit een kopie van vóór de beschadiging.
 damage-unreadable = { $file } kan niet worden gelezen
@@ -396,6 +409,8 @@ error-receipt-invalid = het ondertekende ontvangstbewijs ontbreekt, is niet door
 hint-receipt-invalid = Vertrouw de inhoud niet; vraag je counsellor om een nieuwe export.
 error-invalid-request = dit toestemmingsverzoek is ongeldig, niet van de counsellor van wie je de kaart gaf, of het is gewijzigd
 hint-invalid-request = Onderteken het niet; vraag je counsellor het verzoek opnieuw te sturen.
+error-invalid-own-consent = dit bestand is geen toestemming die met jouw sleutel is ondertekend
+hint-invalid-own-consent = Geef het ondertekende toestemmingsbestand dat kluis partner sign voor je maakte.
 error-no-key-card = voor { $reference } is geen sleutelkaart vastgelegd, dus kan de cliënt een verzoek niet met een eigen sleutel ondertekenen
 hint-no-key-card = Leg de kaart van de cliënt vast met kluis person card, of leg een ondertekend papieren formulier vast met kluis consent record.
 error-already-imported = toestemming { $reference } is al eerder geïmporteerd; een ondertekende toestemming telt één keer

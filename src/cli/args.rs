@@ -63,6 +63,18 @@ pub enum PartnerCommand {
     Keygen(PartnerKeygenArgs),
     Open(PartnerOpenArgs),
     Sign(PartnerSignArgs),
+    Withdraw(PartnerStatementArgs),
+    Reverify(PartnerStatementArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PartnerStatementArgs {
+    #[arg(value_name = "CONSENT")]
+    pub consent: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

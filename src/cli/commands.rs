@@ -56,6 +56,12 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Consent(ConsentCommand::Request(args)) => consent_request(context, args),
         Command::Consent(ConsentCommand::Import(args)) => consent_import(context, args),
         Command::Partner(PartnerCommand::Sign(args)) => partner_sign(context, args),
+        Command::Partner(PartnerCommand::Withdraw(args)) => {
+            partner_statement(context, args, Statement::Withdrawal)
+        }
+        Command::Partner(PartnerCommand::Reverify(args)) => {
+            partner_statement(context, args, Statement::Reverification)
+        }
         Command::Couple(CoupleCommand::Add(args)) => couple_add(context, args),
         Command::End(args) => end(context, args),
         Command::Note(NoteCommand::Add(args)) => note_add(context, args),
@@ -999,8 +1005,15 @@ fn consent_import(context: &Context, args: ConsentImportArgs) -> Result<()> {
     let text = input::read_input(&args.file)?;
     let text = String::from_utf8_lossy(&text).to_string();
     let mut vault = context.open(Access::Write)?;
-    let id = consent::import(&mut vault, &text)?;
-    eprintln!("{}", fl!("consent-imported", consent = id.short()));
+    match consent::import(&mut vault, &text)? {
+        consent::Imported::Consent(id) => eprintln!("{}", fl!("consent-imported", consent = id.short())),
+        consent::Imported::Withdrawal(id) => {
+            eprintln!("{}", fl!("withdrawal-imported", withdrawal = id.short()))
+        }
+        consent::Imported::Reverification(id) => {
+            eprintln!("{}", fl!("reverification-imported", reverification = id.short()))
+        }
+    }
     Ok(())
 }
 
@@ -1080,4 +1093,35 @@ fn recipient_arg(
         }),
         _ => unreachable!("clap requires a client or a third party with a role"),
     }
+}
+
+/// A statement a client signs about a consent they gave.
+#[derive(Clone, Copy)]
+enum Statement {
+    Withdrawal,
+    Reverification,
+}
+
+fn partner_statement(context: &Context, args: PartnerStatementArgs, statement: Statement) -> Result<()> {
+    if args.output.exists() {
+        return Err(Error::OutputExists {
+            path: args.output.clone(),
+        });
+    }
+    let consent_text = input::read_input(&args.consent)?;
+    let key_bytes = input::read_input(&args.key)?;
+    let passphrase = input::passphrase(context.passphrase_file.as_deref(), false)?;
+    let keys = kluis::partner::PartnerKeys::unseal(&key_bytes, passphrase)?;
+    let consent = kluis::partner::read_own_consent(&String::from_utf8_lossy(&consent_text), &keys)?;
+    let text = match statement {
+        Statement::Withdrawal => kluis::partner::sign_withdrawal(&consent, &keys),
+        Statement::Reverification => kluis::partner::sign_reverification(&consent, &keys),
+    };
+    write_text_output(Some(&args.output), &text)?;
+    let path = args.output.display().to_string();
+    match statement {
+        Statement::Withdrawal => eprintln!("{}", fl!("partner-withdrawal-done", path = path)),
+        Statement::Reverification => eprintln!("{}", fl!("partner-reverification-done", path = path)),
+    }
+    Ok(())
 }

@@ -250,6 +250,11 @@ pub fn describe(err: &Error) -> Report {
                 _ => report(code::IO, fl!("error-input-no-permission", path = path), None),
             }
         }
+        Error::InvalidOwnConsent => report(
+            code::INVALID_INPUT,
+            fl!("error-invalid-own-consent"),
+            Some(fl!("hint-invalid-own-consent")),
+        ),
         Error::InvalidRequest => report(
             code::INVALID_INPUT,
             fl!("error-invalid-request"),
@@ -399,6 +404,7 @@ fn inconsistency(what: Inconsistency) -> String {
         Inconsistency::DataPeriodUnsupported => fl!("inconsistent-data-period"),
         Inconsistency::FormMissing => fl!("inconsistent-form-missing"),
         Inconsistency::NotRequested => fl!("inconsistent-not-requested"),
+        Inconsistency::IssuedInFuture => fl!("inconsistent-issued-in-future"),
         _ => what.to_string(),
     }
 }

@@ -486,7 +486,137 @@ pub fn request(vault: &mut Vault, terms: ConsentTerms) -> Result<(TokenId, Strin
 /// signature against the keys registered for the grantor, that it answers
 /// a request of this vault word for word (only `issued` is the grantor's),
 /// that it was not imported before, and that it has not expired.
-pub fn import(vault: &mut Vault, text: &str) -> Result<TokenId> {
+pub fn import(vault: &mut Vault, text: &str) -> Result<Imported> {
+    if let Some(bytes) = crate::partner::dearmor(crate::partner::WITHDRAWAL_LABEL, text) {
+        return import_withdrawal(vault, &bytes).map(Imported::Withdrawal);
+    }
+    if let Some(bytes) = crate::partner::dearmor(crate::partner::REVERIFICATION_LABEL, text) {
+        return import_reverification(vault, &bytes).map(Imported::Reverification);
+    }
+    import_consent(vault, text).map(Imported::Consent)
+}
+
+/// What `import` stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    Consent(TokenId),
+    Withdrawal(TokenId),
+    Reverification(TokenId),
+}
+
+/// The keys registered for the grantor a token claims, for verifying it.
+fn grantor_signers(vault: &Vault, grantor: DossierId) -> Result<Vec<ed25519_dalek::VerifyingKey>> {
+    let dossier = vault.dossier(grantor)?;
+    Ok(vault
+        .key_cards(dossier)?
+        .into_iter()
+        .map(|card| card.verifying_key)
+        .collect())
+}
+
+fn import_withdrawal(vault: &mut Vault, bytes: &[u8]) -> Result<TokenId> {
+    let malformed = |err: crate::format::FormatError| Error::InvalidToken {
+        token: "?".into(),
+        reason: err.into(),
+    };
+    let envelope =
+        crate::format::cose::Envelope::parse(bytes, crate::format::cose::WITHDRAWAL).map_err(malformed)?;
+    let claimed: WithdrawalPayload =
+        crate::format::cbor::from_slice(envelope.unverified_payload()).map_err(malformed)?;
+    let invalid = |reason: TokenError| Error::InvalidToken {
+        token: claimed.id.short(),
+        reason,
+    };
+    if claimed.vault != vault.id() {
+        return Err(invalid(TokenError::OtherVault));
+    }
+    let keys = grantor_signers(vault, claimed.grantor).map_err(|_| invalid(TokenError::OtherVault))?;
+    let signers = Signers {
+        vault: vault.id(),
+        counsellor: vault.verifying_key(),
+        grantor_keys: &keys,
+    };
+    let payload = token::verify_withdrawal(bytes, &signers).map_err(invalid)?;
+    if payload.issued > Timestamp::now().as_second() + 300 {
+        return Err(invalid(TokenError::Inconsistent(
+            token::Inconsistency::IssuedInFuture,
+        )));
+    }
+    let book = ConsentBook::load(vault)?;
+    let known = book.consents.iter().any(|status| {
+        payload.withdraws.contains(&status.payload.id) && status.payload.grantor == payload.grantor
+    });
+    if !known {
+        return Err(Error::ConsentNotFound {
+            reference: payload.withdraws[0].short(),
+        });
+    }
+    let replayed = book
+        .consents
+        .iter()
+        .any(|status| status.withdrawals.iter().any(|(id, _, _)| *id == payload.id));
+    if replayed {
+        return Err(Error::AlreadyImported {
+            reference: payload.id.short(),
+        });
+    }
+    vault.add_withdrawal_token(payload.grantor, payload.id, payload.withdraws.clone(), bytes)?;
+    Ok(payload.id)
+}
+
+fn import_reverification(vault: &mut Vault, bytes: &[u8]) -> Result<TokenId> {
+    let malformed = |err: crate::format::FormatError| Error::InvalidToken {
+        token: "?".into(),
+        reason: err.into(),
+    };
+    let envelope = crate::format::cose::Envelope::parse(bytes, crate::format::cose::REVERIFICATION)
+        .map_err(malformed)?;
+    let claimed: ReverificationPayload =
+        crate::format::cbor::from_slice(envelope.unverified_payload()).map_err(malformed)?;
+    let invalid = |reason: TokenError| Error::InvalidToken {
+        token: claimed.id.short(),
+        reason,
+    };
+    if claimed.vault != vault.id() {
+        return Err(invalid(TokenError::OtherVault));
+    }
+    let keys = grantor_signers(vault, claimed.grantor).map_err(|_| invalid(TokenError::OtherVault))?;
+    let signers = Signers {
+        vault: vault.id(),
+        counsellor: vault.verifying_key(),
+        grantor_keys: &keys,
+    };
+    let payload = token::verify_reverification(bytes, &signers).map_err(invalid)?;
+    if payload.issued > Timestamp::now().as_second() + 300 {
+        return Err(invalid(TokenError::Inconsistent(
+            token::Inconsistency::IssuedInFuture,
+        )));
+    }
+    let book = ConsentBook::load(vault)?;
+    let Some(status) = book
+        .consents
+        .iter()
+        .find(|status| status.payload.id == payload.consent && status.payload.grantor == payload.grantor)
+    else {
+        return Err(Error::ConsentNotFound {
+            reference: payload.consent.short(),
+        });
+    };
+    if status.reverifications.iter().any(|(id, _)| *id == payload.id) {
+        return Err(Error::AlreadyImported {
+            reference: payload.id.short(),
+        });
+    }
+    if !status.withdrawals.is_empty() {
+        return Err(Error::AlreadyWithdrawn {
+            reference: payload.consent.short(),
+        });
+    }
+    vault.add_reverification_token(payload.grantor, payload.id, payload.consent, bytes)?;
+    Ok(payload.id)
+}
+
+fn import_consent(vault: &mut Vault, text: &str) -> Result<TokenId> {
     let bytes = crate::partner::dearmor(crate::partner::CONSENT_LABEL, text).ok_or(Error::InvalidToken {
         token: "?".into(),
         reason: TokenError::Malformed(crate::format::FormatError::Invalid(

@@ -51,6 +51,8 @@ pub enum Inconsistency {
     FormMissing,
     #[error("it does not match a consent request of this vault")]
     NotRequested,
+    #[error("it is dated in the future")]
+    IssuedInFuture,
 }
 
 impl From<FormatError> for TokenError {

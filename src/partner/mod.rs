@@ -28,6 +28,10 @@ pub const CARD_LABEL: &str = "KEY CARD";
 pub const REQUEST_LABEL: &str = "CONSENT REQUEST";
 /// The armor label of a consent signed by a client.
 pub const CONSENT_LABEL: &str = "CONSENT";
+/// The armor label of a withdrawal signed by a client.
+pub const WITHDRAWAL_LABEL: &str = "WITHDRAWAL";
+/// The armor label of a re-verification signed by a client.
+pub const REVERIFICATION_LABEL: &str = "REVERIFICATION";
 
 /// Wraps COSE bytes as text between `-----BEGIN KLUIS <label>-----` and
 /// `-----END KLUIS <label>-----`, in base64 lines of 64 characters, so they
@@ -331,4 +335,47 @@ pub fn sign_request(request: &crate::format::ConsentRequestPayload, keys: &Partn
     consent.issued = jiff::Timestamp::now().as_second();
     let signed = cose::sign(cose::CONSENT, cbor::to_vec(&consent), &keys.signing);
     armor(CONSENT_LABEL, &signed)
+}
+
+/// Reads a consent this client signed earlier (the file they sent back),
+/// checking that it carries their own signature.
+pub fn read_own_consent(text: &str, keys: &PartnerKeys) -> Result<crate::format::ConsentPayload> {
+    let bytes = dearmor(CONSENT_LABEL, text).ok_or(Error::InvalidOwnConsent)?;
+    let payload = cose::verify(&bytes, cose::CONSENT, &keys.signing.verifying_key())
+        .map_err(|_| Error::InvalidOwnConsent)?;
+    cbor::from_slice(&payload).map_err(|_| Error::InvalidOwnConsent)
+}
+
+/// Signs the withdrawal of a consent with the client's own key.
+pub fn sign_withdrawal(consent: &crate::format::ConsentPayload, keys: &PartnerKeys) -> String {
+    let payload = crate::format::WithdrawalPayload {
+        version: FORMAT_VERSION,
+        id: crate::ids::TokenId::random(),
+        vault: consent.vault,
+        grantor: consent.grantor,
+        withdraws: vec![consent.id],
+        collection: crate::format::CollectionRecord::SignedByGrantor,
+        issued: jiff::Timestamp::now().as_second(),
+    };
+    armor(
+        WITHDRAWAL_LABEL,
+        &cose::sign(cose::WITHDRAWAL, cbor::to_vec(&payload), &keys.signing),
+    )
+}
+
+/// Signs a re-verification of a consent with the client's own key.
+pub fn sign_reverification(consent: &crate::format::ConsentPayload, keys: &PartnerKeys) -> String {
+    let payload = crate::format::ReverificationPayload {
+        version: FORMAT_VERSION,
+        id: crate::ids::TokenId::random(),
+        vault: consent.vault,
+        grantor: consent.grantor,
+        consent: consent.id,
+        collection: crate::format::CollectionRecord::SignedByGrantor,
+        issued: jiff::Timestamp::now().as_second(),
+    };
+    armor(
+        REVERIFICATION_LABEL,
+        &cose::sign(cose::REVERIFICATION, cbor::to_vec(&payload), &keys.signing),
+    )
 }
