@@ -2695,3 +2695,49 @@ fn altered_request_not_signed() {
         );
     assert!(!signed.exists());
 }
+
+#[test]
+fn printable_consent_form_in_dutch() {
+    let couple = TestVault::sample_couple(DUTCH);
+    let form = couple.file("formulier.md");
+    couple.ok(&[
+        "consent",
+        "form",
+        "--grantor",
+        sample::B,
+        "--to",
+        sample::A,
+        "--purpose",
+        "Inzage na de scheiding",
+        "--after-end",
+        "--from",
+        "2026-12-01",
+        "--until",
+        "2027-06-30",
+        "-o",
+        form.to_str().unwrap(),
+    ]);
+    let text = fs::read_to_string(&form).unwrap();
+    assert!(
+        text.starts_with("# Toestemming voor het delen van informatie\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Ik, Bastiaan Hendriks (2026-042), geef de counsellor toestemming"),
+        "{text}"
+    );
+    assert!(text.contains("\nAnouk Hendriks-van Dam (2026-041)\n"), "{text}");
+    assert!(
+        text.contains("- Geldig: van 2026-12-01 tot en met 2027-06-30\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- Deze toestemming geldt ook na afronding van de begeleiding.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("U kunt deze toestemming altijd schriftelijk intrekken"),
+        "{text}"
+    );
+    assert_eq!(mode(&form), 0o600);
+}

@@ -100,6 +100,17 @@ cli-consent-request-classes = Data covered, comma-separated [default: all]
 cli-consent-request-output = New file for the request, to give to the client
 cli-consent-import-about = Import a consent a client signed with their own key
 cli-consent-import-file = The signed consent file the client returned
+cli-consent-form-about = Write a printable consent form for a client without a key, to sign on paper
+cli-consent-form-grantor = Dossier of the person asked for consent
+cli-consent-form-to = Dossier of the partner who would receive the data
+cli-consent-form-third-party = Name of a third party who would receive the data
+cli-consent-form-role = Role of the third party (lawyer, GP, new counsellor)
+cli-consent-form-after-end = The consent would also hold after the counselling has ended
+cli-consent-form-from = First day of validity (YYYY-MM-DD) [default: today]
+cli-consent-form-until = Last day of validity, inclusive (YYYY-MM-DD) [default: no end date]
+cli-consent-form-purpose = Purpose of the disclosure, in plain words
+cli-consent-form-classes = Data covered, comma-separated [default: all]
+cli-consent-form-output = New file for the form (Markdown, to print)
 cli-export-about = Export an encrypted copy for one recipient, as far as consent allows
 cli-export-for-person = The client who receives the export
 cli-export-third-party = Name of a third party who receives the export
@@ -229,6 +240,25 @@ partner-open-done = The export is unpacked in { $path }.
 card-registered = Key card registered for { $registration }. Compare its fingerprint { $fingerprint } with the client by phone or in person.
 consent-requested = Consent request { $consent } written to { $path }. Give it to the client; import the signed consent they return with kluis consent import.
 consent-imported = Consent { $consent }, signed by the client, imported.
+consent-form-written = Consent form written to { $path }. Print it; after the client has signed it, record its scan with kluis consent record.
+consent-form-after-end-yes = This consent also holds after the counselling has ended.
+consent-form-after-end-no = This consent ends when the counselling ends.
+consent-form = # Consent to share information
+
+    I, { $grantor }, give permission to my counsellor to share information about me with:
+
+    { $recipient }
+
+    - Information concerned: { $classes }
+    - Valid: { $period }
+    - { $after_end }
+    - Purpose: { $purpose }
+
+    Personal working notes of the counsellor are never shared. You may withdraw this consent at any time, in writing (by letter or e-mail to the practice). A withdrawal counts from the day it is received; information shared before stays shared.
+
+    Place and date: ______________________________
+
+    Signature: ______________________________
 withdrawal-imported = Withdrawal { $withdrawal }, signed by the client, imported. Nothing more goes out under the consent it names.
 reverification-imported = Re-verification { $reverification }, signed by the client, imported.
 partner-withdrawal-done = Your signed withdrawal is in { $path }. Send it to your counsellor; it takes effect when it is imported.

@@ -100,6 +100,17 @@ cli-consent-request-classes = Gegevens waarop de toestemming betrekking heeft, g
 cli-consent-request-output = Nieuw bestand voor het verzoek, om aan de cliënt te geven
 cli-consent-import-about = Een toestemming importeren die een cliënt met de eigen sleutel heeft ondertekend
 cli-consent-import-file = Het ondertekende toestemmingsbestand dat de cliënt terugstuurde
+cli-consent-form-about = Een afdrukbaar toestemmingsformulier maken voor een cliënt zonder sleutel, om op papier te ondertekenen
+cli-consent-form-grantor = Dossier van de persoon aan wie toestemming wordt gevraagd
+cli-consent-form-to = Dossier van de partner die de gegevens zou krijgen
+cli-consent-form-third-party = Naam van een derde die de gegevens zou krijgen
+cli-consent-form-role = Rol van de derde (advocaat, huisarts, nieuwe counsellor)
+cli-consent-form-after-end = De toestemming zou ook na afronding van de begeleiding gelden
+cli-consent-form-from = Eerste dag van geldigheid (JJJJ-MM-DD) [standaard: vandaag]
+cli-consent-form-until = Laatste dag van geldigheid, inclusief (JJJJ-MM-DD) [standaard: geen einddatum]
+cli-consent-form-purpose = Doel van de verstrekking, in gewone woorden
+cli-consent-form-classes = Gegevens waarop de toestemming betrekking heeft, gescheiden door komma's [standaard: alle]
+cli-consent-form-output = Nieuw bestand voor het formulier (Markdown, om af te drukken)
 cli-export-about = Een versleutelde export maken voor één ontvanger, met alleen wat de toestemmingen toelaten
 cli-export-for-person = De cliënt die de export ontvangt
 cli-export-third-party = Naam van een derde die de export ontvangt
@@ -229,6 +240,25 @@ partner-open-done = De export is uitgepakt in { $path }.
 card-registered = Sleutelkaart vastgelegd voor { $registration }. Vergelijk de vingerafdruk { $fingerprint } telefonisch of persoonlijk met de cliënt.
 consent-requested = Toestemmingsverzoek { $consent } opgeslagen in { $path }. Geef het aan de cliënt; importeer de ondertekende toestemming die terugkomt met kluis consent import.
 consent-imported = Toestemming { $consent }, ondertekend door de cliënt, geïmporteerd.
+consent-form-written = Toestemmingsformulier opgeslagen in { $path }. Druk het af; leg na ondertekening door de cliënt de scan vast met kluis consent record.
+consent-form-after-end-yes = Deze toestemming geldt ook na afronding van de begeleiding.
+consent-form-after-end-no = Deze toestemming eindigt wanneer de begeleiding wordt afgerond.
+consent-form = # Toestemming voor het delen van informatie
+
+    Ik, { $grantor }, geef de counsellor toestemming om informatie over mij te delen met:
+
+    { $recipient }
+
+    - Welke informatie: { $classes }
+    - Geldig: { $period }
+    - { $after_end }
+    - Doel: { $purpose }
+
+    Persoonlijke werkaantekeningen van de counsellor worden nooit gedeeld. U kunt deze toestemming altijd schriftelijk intrekken (per brief of e-mail aan de praktijk). De intrekking geldt vanaf de dag van ontvangst; informatie die al eerder is gedeeld, blijft gedeeld.
+
+    Plaats en datum: ______________________________
+
+    Handtekening: ______________________________
 withdrawal-imported = Intrekking { $withdrawal }, ondertekend door de cliënt, geïmporteerd. Onder de toestemming die ze noemt, wordt niets meer verstrekt.
 reverification-imported = Herbevestiging { $reverification }, ondertekend door de cliënt, geïmporteerd.
 partner-withdrawal-done = Je ondertekende intrekking staat in { $path }. Stuur het bestand naar je counsellor; ze geldt zodra het is geïmporteerd.

@@ -232,6 +232,7 @@ pub enum ConsentCommand {
     Reverify(ConsentReverifyArgs),
     Overview(ConsentOverviewArgs),
     Request(ConsentRequestArgs),
+    Form(ConsentRequestArgs),
     Import(ConsentImportArgs),
     List(ConsentListArgs),
 }

@@ -54,6 +54,7 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Person(PersonCommand::Add(args)) => person_add(context, args),
         Command::Person(PersonCommand::Card(args)) => person_card(context, args),
         Command::Consent(ConsentCommand::Request(args)) => consent_request(context, args),
+        Command::Consent(ConsentCommand::Form(args)) => consent_form(context, args),
         Command::Consent(ConsentCommand::Import(args)) => consent_import(context, args),
         Command::Partner(PartnerCommand::Sign(args)) => partner_sign(context, args),
         Command::Partner(PartnerCommand::Withdraw(args)) => {
@@ -1123,5 +1124,67 @@ fn partner_statement(context: &Context, args: PartnerStatementArgs, statement: S
         Statement::Withdrawal => eprintln!("{}", fl!("partner-withdrawal-done", path = path)),
         Statement::Reverification => eprintln!("{}", fl!("partner-reverification-done", path = path)),
     }
+    Ok(())
+}
+
+/// Writes a printable consent form, addressed to the client ("u"), for a
+/// client without a key: the counsellor prints it, the client signs it, and
+/// its scan is recorded with `kluis consent record`.
+fn consent_form(context: &Context, args: ConsentRequestArgs) -> Result<()> {
+    if args.output.exists() {
+        return Err(Error::OutputExists {
+            path: args.output.clone(),
+        });
+    }
+    let valid_from = match &args.from {
+        Some(date) => time::parse_date(date)?,
+        None => time::today(),
+    };
+    let valid_until = args.until.as_deref().map(time::parse_date).transpose()?;
+    let vault = context.open(Access::Read)?;
+    let grantor = person_id(&vault, &args.grantor)?;
+    let recipient = recipient_arg(
+        &vault,
+        args.to.as_deref(),
+        args.third_party.as_deref(),
+        args.role.as_deref(),
+    )?;
+    if recipient == RecipientRecord::Person(grantor) {
+        return Err(Error::ConsentToSelf);
+    }
+    let recipient_name = match &recipient {
+        RecipientRecord::Person(id) => texts::person(&vault, *id),
+        RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
+    };
+    let classes: Vec<String> = classes(&args.classes)
+        .iter()
+        .map(|class| class_name(consent::class_from_record(*class)))
+        .collect();
+    let period = match valid_until {
+        Some(until) => fl!(
+            "period-bounded",
+            from = valid_from.to_string(),
+            until = until.to_string()
+        ),
+        None => fl!("period-open", from = valid_from.to_string()),
+    };
+    let form = fl!(
+        "consent-form",
+        grantor = texts::person(&vault, grantor),
+        recipient = recipient_name,
+        classes = classes.join(", "),
+        period = period,
+        after_end = if args.after_end {
+            fl!("consent-form-after-end-yes")
+        } else {
+            fl!("consent-form-after-end-no")
+        },
+        purpose = args.purpose.clone()
+    );
+    write_text_output(Some(&args.output), &format!("{form}\n"))?;
+    eprintln!(
+        "{}",
+        fl!("consent-form-written", path = args.output.display().to_string())
+    );
     Ok(())
 }
