@@ -170,6 +170,7 @@ fn fill_vault(vault: &mut Vault) -> Result<People, Box<dyn Error>> {
             valid_until: Some(date(2027, 12, 31)),
             purpose: "Test vector: share the joint sessions with the partner.".into(),
             signed_on: None,
+            single_request: false,
             form: Attachment {
                 label: "consent form".into(),
                 file_name: "consent-form.pdf".into(),
@@ -202,6 +203,7 @@ fn write_export(vault: &mut Vault, people: &People, folder: &Path) -> Result<(),
             about: Vec::new(),
             time: now,
             requested_at: now,
+            request_id: None,
         },
     )?;
     let recipient = ExportRecipient::X25519(identity.to_public());

@@ -2741,3 +2741,52 @@ fn printable_consent_form_in_dutch() {
     );
     assert_eq!(mode(&form), 0o600);
 }
+
+#[test]
+fn r8_single_request_used_once() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let key = AgeKey::generate(couple.folder());
+    let form = sample_file("toestemmingsformulier-a.pdf");
+    let recorded = couple.ok(&[
+        "consent",
+        "record",
+        "--grantor",
+        sample::B,
+        "--to",
+        sample::A,
+        "--form",
+        form.to_str().unwrap(),
+        "--single-request",
+        "--purpose",
+        "Eén verzoek",
+    ]);
+    let consent_b = recorded.consent_id();
+
+    // Not bound to this export: withheld under R8.
+    let unbound = couple.ok(&["export", "--for", sample::A, "--about", sample::B, "--dry-run"]);
+    unbound.expect_stderr_line(&format!(
+        "  - 2026-042, note 1: intake of 2026-03-02 [R8: consent {consent_b} of Bastiaan Hendriks (2026-042) is for one specific request, not this one]"
+    ));
+
+    // Bound: allowed once.
+    let (first, _) = couple.export(
+        &["--for", sample::A, "--about", sample::B, "--request", &consent_b],
+        &key,
+        "first.age",
+    );
+    first.expect_code(0);
+    first.expect_stderr_line("  + 2026-042, note 1: intake of 2026-03-02 [R2]");
+    let second = couple.ok(&[
+        "export",
+        "--for",
+        sample::A,
+        "--about",
+        sample::B,
+        "--request",
+        &consent_b,
+        "--dry-run",
+    ]);
+    second.expect_stderr_line(&format!(
+        "  - 2026-042, note 1: intake of 2026-03-02 [R8: consent {consent_b} of Bastiaan Hendriks (2026-042) was for a single request and has already been used]"
+    ));
+}

@@ -89,6 +89,7 @@ fn disclosure_decision_journaled() {
         about: vec![b],
         time: now,
         requested_at: now,
+        request_id: None,
     };
     let plan = export::plan(&vault, &book, request).unwrap();
     vault
@@ -270,6 +271,7 @@ fn withdrawal_stops_next_export() {
             valid_until: None,
             purpose: "inzage".into(),
             signed_on: None,
+            single_request: false,
             form: attachment("form", b"%PDF scan"),
         },
     )
@@ -281,6 +283,7 @@ fn withdrawal_stops_next_export() {
             about: vec![a],
             time: now,
             requested_at: now,
+            request_id: None,
         }
     };
     let allowed_about_a = |vault: &Vault| {
@@ -366,6 +369,7 @@ fn signed_receipt_covers_every_file() {
         about: Vec::new(),
         time: now,
         requested_at: now,
+        request_id: None,
     };
     let plan = export::plan(&vault, &book, request).unwrap();
     let identity = age::x25519::Identity::generate();

@@ -1081,6 +1081,7 @@ fn expired_token_verifies_but_is_expired() {
             payload,
             withdrawals: Vec::new(),
             reverifications: Vec::new(),
+            used: false,
         }],
         persons: Vec::<Person>::new(),
     };

@@ -273,6 +273,8 @@ pub struct ConsentRecordArgs {
     pub purpose: String,
     #[arg(long, value_name = "DATE")]
     pub signed_on: Option<String>,
+    #[arg(long)]
+    pub single_request: bool,
     #[arg(long, value_enum, value_delimiter = ',')]
     pub classes: Vec<DataClassArg>,
 }
@@ -325,6 +327,8 @@ pub struct ConsentRequestArgs {
     pub purpose: String,
     #[arg(long, value_enum, value_delimiter = ',')]
     pub classes: Vec<DataClassArg>,
+    #[arg(long)]
+    pub single_request: bool,
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 }
@@ -372,6 +376,8 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_name = "DATE")]
     pub requested_on: Option<String>,
+    #[arg(long, value_name = "CONSENT")]
+    pub request: Option<String>,
     #[arg(short, long)]
     pub armor: bool,
     #[arg(short, long)]

@@ -499,6 +499,7 @@ fn consent_record(context: &Context, args: ConsentRecordArgs) -> Result<()> {
             valid_until,
             signed_on,
             purpose: args.purpose,
+            single_request: args.single_request,
             form,
         },
     )?;
@@ -744,6 +745,12 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
         // them, so one recorded today counts for a request made today.
         None => time::start_of(time::today()),
     };
+    // The request a single-request consent is bound to, named by that
+    // consent's identifier.
+    let request_id = match &args.request {
+        Some(reference) => book.find(reference)?.payload.request,
+        None => None,
+    };
     let plan = export::plan(
         &vault,
         &book,
@@ -752,6 +759,7 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
             about,
             time: now,
             requested_at,
+            request_id,
         },
     )?;
 
@@ -988,6 +996,7 @@ fn consent_request(context: &Context, args: ConsentRequestArgs) -> Result<()> {
         valid_from,
         valid_until,
         purpose: args.purpose,
+        single_request: args.single_request,
     };
     let (id, text) = consent::request(&mut vault, terms)?;
     write_text_output(Some(&args.output), &text)?;
@@ -1174,7 +1183,17 @@ fn consent_form(context: &Context, args: ConsentRequestArgs) -> Result<()> {
         recipient = recipient_name,
         classes = classes.join(", "),
         period = period,
-        after_end = if args.after_end {
+        after_end = if args.single_request {
+            format!(
+                "{} {}",
+                if args.after_end {
+                    fl!("consent-form-after-end-yes")
+                } else {
+                    fl!("consent-form-after-end-no")
+                },
+                fl!("consent-form-single-request")
+            )
+        } else if args.after_end {
             fl!("consent-form-after-end-yes")
         } else {
             fl!("consent-form-after-end-no")

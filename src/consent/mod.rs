@@ -34,6 +34,8 @@ pub struct AttestedConsent<R> {
     /// Last day of validity, inclusive.
     pub valid_until: Option<jiff::civil::Date>,
     pub purpose: String,
+    /// Whether the consent is for one request only, usable once (rule R8).
+    pub single_request: bool,
     /// The day the grantor signed the form; today when not given. Rule R5
     /// compares it with the end of the counselling.
     pub signed_on: Option<jiff::civil::Date>,
@@ -56,6 +58,8 @@ pub struct ConsentStatus {
     pub withdrawals: Vec<(TokenId, bool, Timestamp)>,
     /// Re-verifications by the grantor: their ids and when they were given.
     pub reverifications: Vec<(TokenId, Timestamp)>,
+    /// Whether an export that went out relied on this consent.
+    pub used: bool,
 }
 
 /// All verified consents of a vault, ready for the policy.
@@ -108,6 +112,9 @@ impl ConsentBook {
                 payload,
                 withdrawals: Vec::new(),
                 reverifications: Vec::new(),
+                used: vault.disclosures().iter().any(|(_, record)| {
+                    record.written && record.items.iter().any(|item| item.consents.contains(&id))
+                }),
             });
         }
         for (grantor, id, bytes) in vault.withdrawal_tokens()? {
@@ -283,9 +290,7 @@ fn to_policy(status: &ConsentStatus) -> Consent {
         // rule R5 applies to the consent rather than being skipped.
         issued: Timestamp::from_second(payload.issued).unwrap_or(Timestamp::MIN),
         request: payload.request,
-        // TODO: fill `used` from the disclosure journal once single-request
-        // consents can be created; until then none counts as used.
-        used: false,
+        used: status.used,
         reverifications: status
             .reverifications
             .iter()
@@ -336,6 +341,8 @@ pub struct ConsentTerms {
     /// Last day of validity, inclusive.
     pub valid_until: Option<jiff::civil::Date>,
     pub purpose: String,
+    /// Whether the consent is for one request only, usable once (rule R8).
+    pub single_request: bool,
 }
 
 /// Checks the terms against the vault and builds the payload to sign.
@@ -377,6 +384,13 @@ fn consent_payload(
         }
         RecipientRecord::ThirdParty { .. } => (ConsentKindRecord::ThirdParty, None),
     };
+    // A single-request consent is bound to a request id of its own, which
+    // the export that answers the request names.
+    let (kind, request) = if terms.single_request {
+        (ConsentKindRecord::SingleRequest, Some(TokenId::random()))
+    } else {
+        (kind, None)
+    };
     let valid_from = time::start_of(terms.valid_from);
     let valid_until = terms.valid_until.map(time::end_of);
     if valid_until.is_some_and(|until| until <= valid_from) {
@@ -413,7 +427,7 @@ fn consent_payload(
         purpose: terms.purpose,
         collection,
         issued,
-        request: None,
+        request,
     })
 }
 
@@ -437,6 +451,7 @@ pub fn record_attested<R: Read>(vault: &mut Vault, consent: AttestedConsent<R>) 
         valid_from: consent.valid_from,
         valid_until: consent.valid_until,
         purpose: consent.purpose,
+        single_request: consent.single_request,
     };
     // Check the terms before the scan is stored, then fill in the scan.
     let mut payload = consent_payload(vault, terms, CollectionRecord::NotInWriting, issued)?;

@@ -30,6 +30,8 @@ pub struct ExportRequest {
     /// Instant at which the recipient asked for the data, no later than
     /// `time`. Rule R5 compares it with the end of counselling.
     pub requested_at: Timestamp,
+    /// The single request this export answers, if any (rule R8).
+    pub request_id: Option<crate::ids::TokenId>,
 }
 
 /// What an item of an export is.
@@ -141,7 +143,7 @@ pub fn plan(vault: &Vault, book: &ConsentBook, request: ExportRequest) -> Result
         requested_at: request.requested_at,
         // Exports are not linked to a recorded request yet, so no
         // single-request consent counts for them (rule R8).
-        request_id: None,
+        request_id: request.request_id,
         items: planned.iter().map(|(item, _)| item.clone()).collect(),
     };
     let decisions = book.decide(&policy_request);
