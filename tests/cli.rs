@@ -2790,3 +2790,72 @@ fn r8_single_request_used_once() {
         "  - 2026-042, note 1: intake of 2026-03-02 [R8: consent {consent_b} of Bastiaan Hendriks (2026-042) was for a single request and has already been used]"
     ));
 }
+
+#[test]
+fn foreign_and_expired_consents_refused() {
+    let couple = TestVault::sample_couple(ENGLISH);
+
+    // A consent of another vault (the committed test vector).
+    let foreign = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/partner/consent.kluis");
+    let run = couple.run(&["consent", "import", foreign.to_str().unwrap()]);
+    run.expect_code(EXIT_CONSENT);
+    assert!(
+        run.stderr.contains("it belongs to another vault"),
+        "{}",
+        run.stderr
+    );
+
+    // A consent whose validity has already ended.
+    let counsellor_card = couple.file("counsellor.card");
+    couple.ok(&["card", "-o", counsellor_card.to_str().unwrap()]);
+    let key = couple.file("b.key");
+    let card = couple.file("b.card");
+    couple.ok(&[
+        "partner",
+        "keygen",
+        "--key",
+        key.to_str().unwrap(),
+        "--card",
+        card.to_str().unwrap(),
+    ]);
+    couple.ok(&["person", "card", sample::B, "--card", card.to_str().unwrap()]);
+    let request = couple.file("request.kluis");
+    couple.ok(&[
+        "consent",
+        "request",
+        "--grantor",
+        sample::B,
+        "--to",
+        sample::A,
+        "--purpose",
+        "Inzage",
+        "--from",
+        "2026-01-01",
+        "--until",
+        "2026-01-31",
+        "-o",
+        request.to_str().unwrap(),
+    ]);
+    let signed = couple.file("consent.kluis");
+    couple.ok(&[
+        "partner",
+        "sign",
+        request.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--counsellor-card",
+        counsellor_card.to_str().unwrap(),
+        "-o",
+        signed.to_str().unwrap(),
+        "--yes",
+    ]);
+    let expired = couple.run(&["consent", "import", signed.to_str().unwrap()]);
+    expired.expect_code(EXIT_CONSENT);
+    assert!(
+        expired
+            .stderr
+            .contains("is no longer valid, so it was not imported"),
+        "{}",
+        expired.stderr
+    );
+}
