@@ -80,6 +80,10 @@ pub enum Error {
     InvalidRecipient { value: String },
     #[error("paragraph {paragraph} of the joint note has no valid tag")]
     UntaggedParagraph { paragraph: usize },
+    #[error("line {line} of the joint note looks like a tag but is not [A], [B] or [A+B]")]
+    AmbiguousTag { line: usize },
+    #[error("{reference} is not linked to the recipient")]
+    NotLinked { reference: String },
     #[error("the note is empty")]
     EmptyNote,
     #[error("paragraph {paragraph} of the joint note has a tag but no text")]
@@ -102,6 +106,15 @@ pub enum Error {
     InvalidOwnConsent,
     #[error("the consent request is not valid or was changed")]
     InvalidRequest,
+    #[error("the key card is registered for {reference}")]
+    CardOfOtherPerson { reference: String },
+    #[error("{path} is not a valid signed statement: {reason}")]
+    InvalidImport {
+        path: PathBuf,
+        reason: crate::consent::token::TokenError,
+    },
+    #[error("the signature was not confirmed")]
+    SignatureNotConfirmed,
     #[error("the key card is not valid")]
     InvalidCard,
     #[error("the key file is not a kluis key file")]

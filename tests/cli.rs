@@ -2859,3 +2859,43 @@ fn foreign_and_expired_consents_refused() {
         expired.stderr
     );
 }
+
+#[test]
+fn card_of_other_person_refused() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let key = couple.file("a.key");
+    let card = couple.file("a.card");
+    couple.ok(&[
+        "partner",
+        "keygen",
+        "--key",
+        key.to_str().unwrap(),
+        "--card",
+        card.to_str().unwrap(),
+    ]);
+    couple.ok(&["person", "card", sample::A, "--card", card.to_str().unwrap()]);
+
+    // A's card cannot be registered for B, so A cannot sign as B.
+    couple
+        .run(&["person", "card", sample::B, "--card", card.to_str().unwrap()])
+        .expect_error(
+            EXIT_REFUSED,
+            "error: this key card is registered for 2026-041, so it cannot be used for someone else",
+            "hint: Use the card this client gave you, and compare its fingerprint with them.",
+        );
+    // Nor can an export for B be encrypted to A's card.
+    let out = couple.file("for-b.age");
+    couple
+        .run(&[
+            "export",
+            "--for",
+            sample::B,
+            "--recipient-file",
+            card.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--yes",
+        ])
+        .expect_code(EXIT_REFUSED);
+    assert!(!out.exists());
+}

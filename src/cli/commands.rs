@@ -21,9 +21,28 @@ use super::input;
 /// Writes a line to standard output, turning a failed write (a full disk,
 /// a closed pipe) into an error instead of a panic.
 macro_rules! out {
-    ($($arg:tt)*) => {
-        writeln!(io::stdout(), $($arg)*).map_err(|err| Error::io(IoAction::Writing, "-", err))?
+    () => {
+        writeln!(io::stdout()).map_err(|err| Error::io(IoAction::Writing, "-", err))?
     };
+    ($($arg:tt)*) => {
+        writeln!(io::stdout(), "{}", printable(&format!($($arg)*)))
+            .map_err(|err| Error::io(IoAction::Writing, "-", err))?
+    };
+}
+
+/// Replaces control characters (other than line breaks and tabs) with
+/// U+FFFD, so text from a dossier cannot move the cursor or recolour the
+/// counsellor's terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Global settings every command needs.
@@ -721,6 +740,22 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
 
     let mut vault = context.open(Access::Write)?;
     let book = ConsentBook::load(&vault)?;
+    // An export encrypted to a card registered for someone else would reach
+    // the wrong person.
+    if let (Some(path), Some(person)) = (&args.recipient_file, &args.for_person) {
+        let contents = input::read_input(path)?;
+        if let Ok(card) = kluis::partner::parse_card(&String::from_utf8_lossy(&contents)) {
+            let recipient = person_id(&vault, person)?;
+            if let Some(owner) = card_owner(&vault, &card)? {
+                if owner != recipient {
+                    let registration = vault.dossier(owner)?.details.registration().to_string();
+                    return Err(Error::CardOfOtherPerson {
+                        reference: registration,
+                    });
+                }
+            }
+        }
+    }
     let recipient = recipient_arg(
         &vault,
         args.for_person.as_deref(),
@@ -823,36 +858,42 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
     Ok(())
 }
 
+/// Prints one line of the plan to standard error, without control characters.
+fn say(line: &str) {
+    eprintln!("{}", printable(line));
+}
+
 fn print_plan(vault: &Vault, plan: &export::ExportPlan) {
     let recipient = match &plan.request.recipient {
         RecipientRecord::Person(id) => texts::person(vault, *id),
         RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
     };
-    eprintln!("{}", fl!("plan-title", recipient = recipient));
+    say(&fl!("plan-title", recipient = recipient));
     let allowed: Vec<_> = plan.allowed().collect();
-    eprintln!("{}", fl!("plan-allowed", count = allowed.len()));
+    say(&fl!("plan-allowed", count = allowed.len()));
     for item in allowed {
-        eprintln!("  + {} [{}]", texts::item(item), item.decision.rule.code());
+        say(&format!(
+            "  + {} [{}]",
+            texts::item(item),
+            item.decision.rule.code()
+        ));
     }
     let withheld: Vec<_> = plan.withheld().collect();
-    eprintln!("{}", fl!("plan-withheld", count = withheld.len()));
+    say(&fl!("plan-withheld", count = withheld.len()));
     for item in &withheld {
-        eprintln!(
+        say(&format!(
             "  - {} [{}: {}]",
             texts::item(item),
             item.decision.rule.code(),
             texts::reason(vault, &item.decision)
-        );
+        ));
     }
     for (person, rule) in plan.missing_consents() {
-        eprintln!(
-            "{}",
-            fl!(
-                "plan-missing",
-                person = texts::person(vault, person),
-                rule = rule.code()
-            )
-        );
+        say(&fl!(
+            "plan-missing",
+            person = texts::person(vault, person),
+            rule = rule.code()
+        ));
     }
 }
 
@@ -957,6 +998,14 @@ fn person_card(context: &Context, args: PersonCardArgs) -> Result<()> {
     }
     let mut vault = context.open(Access::Write)?;
     let id = person_id(&vault, &args.dossier)?;
+    if let Some(owner) = card_owner(&vault, &card)? {
+        if owner != id {
+            let registration = vault.dossier(owner)?.details.registration().to_string();
+            return Err(Error::CardOfOtherPerson {
+                reference: registration,
+            });
+        }
+    }
     vault.add_key_card(id, &text)?;
     eprintln!(
         "{}",
@@ -1015,7 +1064,14 @@ fn consent_import(context: &Context, args: ConsentImportArgs) -> Result<()> {
     let text = input::read_input(&args.file)?;
     let text = String::from_utf8_lossy(&text).to_string();
     let mut vault = context.open(Access::Write)?;
-    match consent::import(&mut vault, &text)? {
+    let imported = consent::import(&mut vault, &text).map_err(|err| match err {
+        Error::InvalidToken { reason, .. } => Error::InvalidImport {
+            path: args.file.clone(),
+            reason,
+        },
+        other => other,
+    })?;
+    match imported {
         consent::Imported::Consent(id) => eprintln!("{}", fl!("consent-imported", consent = id.short())),
         consent::Imported::Withdrawal(id) => {
             eprintln!("{}", fl!("withdrawal-imported", withdrawal = id.short()))
@@ -1071,10 +1127,9 @@ fn partner_sign(context: &Context, args: PartnerSignArgs) -> Result<()> {
         )
     );
     eprintln!("{}", fl!("sign-request-withdraw"));
-    if !args.yes {
-        if !io::stdin().is_terminal() || !input::confirm(&fl!("sign-request-confirm")) {
-            return Err(Error::NotConfirmed);
-        }
+    let confirmed = args.yes || (io::stdin().is_terminal() && input::confirm(&fl!("sign-request-confirm")));
+    if !confirmed {
+        return Err(Error::SignatureNotConfirmed);
     }
     let key_bytes = input::read_input(&args.key)?;
     let passphrase = input::passphrase(context.passphrase_file.as_deref(), false)?;
@@ -1206,4 +1261,18 @@ fn consent_form(context: &Context, args: ConsentRequestArgs) -> Result<()> {
         fl!("consent-form-written", path = args.output.display().to_string())
     );
     Ok(())
+}
+
+/// Returns the person a key card is registered for, if any.
+fn card_owner(vault: &Vault, card: &kluis::partner::KeyCard) -> Result<Option<kluis::ids::DossierId>> {
+    for dossier in vault.dossiers() {
+        if vault
+            .key_cards(dossier)?
+            .iter()
+            .any(|known| known.verifying_key == card.verifying_key)
+        {
+            return Ok(Some(dossier.id));
+        }
+    }
+    Ok(None)
 }

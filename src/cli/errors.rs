@@ -217,6 +217,16 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-untagged-paragraph", paragraph = paragraph),
             Some(fl!("hint-untagged-paragraph")),
         ),
+        Error::AmbiguousTag { line } => report(
+            code::INVALID_INPUT,
+            fl!("error-ambiguous-tag", line = line),
+            Some(fl!("hint-untagged-paragraph")),
+        ),
+        Error::NotLinked { reference } => report(
+            code::INVALID_INPUT,
+            fl!("error-not-linked", reference = reference.clone()),
+            Some(fl!("hint-not-linked")),
+        ),
         Error::EmptyNote => report(code::INVALID_INPUT, fl!("error-empty-note"), None),
         Error::EmptyParagraph { paragraph } => report(
             code::INVALID_INPUT,
@@ -274,6 +284,25 @@ pub fn describe(err: &Error) -> Report {
             code::CONSENT,
             fl!("error-consent-expired", reference = reference.clone()),
             None,
+        ),
+        Error::CardOfOtherPerson { reference } => report(
+            code::REFUSED,
+            fl!("error-card-of-other-person", reference = reference.clone()),
+            Some(fl!("hint-card-of-other-person")),
+        ),
+        Error::InvalidImport { path, reason } => report(
+            code::CONSENT,
+            fl!(
+                "error-invalid-import",
+                path = path.display().to_string(),
+                reason = token_reason(reason)
+            ),
+            Some(fl!("hint-invalid-import")),
+        ),
+        Error::SignatureNotConfirmed => report(
+            code::REFUSED,
+            fl!("error-signature-not-confirmed"),
+            Some(fl!("hint-signature-not-confirmed")),
         ),
         Error::InvalidCard => report(
             code::INVALID_INPUT,

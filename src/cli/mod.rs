@@ -96,15 +96,21 @@ fn usage_error(err: clap::Error) -> u8 {
         }
         _ => {}
     }
-    let argument = context_text(&err, ContextKind::InvalidArg);
+    let mut argument = context_text(&err, ContextKind::InvalidArg);
+    // A secret key pasted into the command line must not be echoed back.
+    if kluis::export::recipient::looks_secret(&argument) {
+        argument = "…".to_string();
+    }
     let message = match err.kind() {
         ErrorKind::MissingRequiredArgument => fl!("usage-missing-argument", argument = argument),
         ErrorKind::UnknownArgument => fl!("usage-unknown-argument", argument = argument),
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => fl!(
-            "usage-invalid-value",
-            argument = argument,
-            value = context_text(&err, ContextKind::InvalidValue)
-        ),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let mut value = context_text(&err, ContextKind::InvalidValue);
+            if kluis::export::recipient::looks_secret(&value) {
+                value = "…".to_string();
+            }
+            fl!("usage-invalid-value", argument = argument, value = value)
+        }
         ErrorKind::InvalidSubcommand => {
             fl!(
                 "usage-unknown-command",

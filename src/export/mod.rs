@@ -121,6 +121,25 @@ pub fn plan(vault: &Vault, book: &ConsentBook, request: ExportRequest) -> Result
         about.push(*person);
         about.extend(vault.couples_of(*person).iter().map(|couple| couple.id));
     }
+    // For a client, other dossiers may only be their partner's or their
+    // couple records: a mistyped --about must not put other clients'
+    // names in the receipt.
+    if let RecipientRecord::Person(person) = &request.recipient {
+        let couples: Vec<DossierId> = vault.couples_of(*person).iter().map(|couple| couple.id).collect();
+        for id in &request.about {
+            let linked = *id == *person
+                || couples.contains(id)
+                || vault
+                    .couples_of(*id)
+                    .iter()
+                    .any(|couple| couples.contains(&couple.id));
+            if !linked {
+                return Err(Error::NotLinked {
+                    reference: vault.dossier(*id)?.details.registration().to_string(),
+                });
+            }
+        }
+    }
     about.extend(request.about.iter().copied());
     if let RecipientRecord::Person(person) = &request.recipient {
         let dossier = vault.dossier(*person)?;

@@ -18,7 +18,7 @@ impl ExportRecipient {
     pub fn parse(text: &str) -> Result<Self> {
         let text = text.trim();
         // A secret key pasted by mistake must not be echoed in the error.
-        if text.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-") || text.contains("PRIVATE KEY") {
+        if looks_secret(text) {
             return Err(Error::SecretKeyAsRecipient);
         }
         if text.starts_with("age1") {
@@ -98,6 +98,12 @@ impl ExportRecipient {
         }
         .expect("a single recipient always works")
     }
+}
+
+/// Returns whether text contains an age secret key or a private key block.
+pub fn looks_secret(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    upper.contains("AGE-SECRET-KEY-") || upper.contains("PRIVATE KEY")
 }
 
 fn shorten(text: &str) -> String {

@@ -4,7 +4,10 @@ use crate::error::{Error, Result};
 use crate::format::{About, NoteBody, Paragraph};
 
 /// Turns the bytes of a note into text, rejecting what is not UTF-8.
-pub fn utf8(bytes: Vec<u8>, what: &str) -> Result<String> {
+pub fn utf8(mut bytes: Vec<u8>, what: &str) -> Result<String> {
+    if bytes.starts_with(&[0xef, 0xbb, 0xbf]) {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|err| {
         let mut bytes = err.into_bytes();
         zeroize::Zeroize::zeroize(&mut bytes);
@@ -24,10 +27,12 @@ pub fn utf8(bytes: Vec<u8>, what: &str) -> Result<String> {
 /// wrong person by accident.
 pub fn joint_paragraphs(text: &str) -> Result<NoteBody> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Old Mac files end lines with a bare CR, which `lines` does not split on.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut current: Option<(About, Vec<&str>)> = None;
     let mut after_blank = true;
-    for line in text.lines() {
+    for (number, line) in text.lines().enumerate() {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             after_blank = true;
@@ -36,6 +41,10 @@ pub fn joint_paragraphs(text: &str) -> Result<NoteBody> {
         if let Some((about, rest)) = parse_tag(trimmed) {
             finish(&mut paragraphs, current.take())?;
             current = Some((about, vec![rest.trim()]));
+        } else if looks_like_tag(trimmed) {
+            // A line that resembles a tag but is not one ("> [B]", "**[B]**",
+            // "[C]") would silently join the paragraph above it.
+            return Err(Error::AmbiguousTag { line: number + 1 });
         } else if after_blank {
             // An untagged paragraph: count it for the message.
             return Err(Error::UntaggedParagraph {
@@ -65,6 +74,13 @@ fn finish(paragraphs: &mut Vec<Paragraph>, current: Option<(About, Vec<&str>)>) 
     }
     paragraphs.push(Paragraph { about, text });
     Ok(())
+}
+
+/// Returns whether a line that is not a valid tag still starts, after
+/// quote or list marks, with something in square brackets.
+fn looks_like_tag(line: &str) -> bool {
+    let rest = line.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '[');
+    rest.starts_with('[') && rest[1..].find(']').is_some_and(|end| end <= 8)
 }
 
 fn parse_tag(block: &str) -> Option<(About, &str)> {
@@ -120,6 +136,27 @@ mod tests {
         assert_eq!(paragraphs[0].text, "about A");
         assert_eq!(paragraphs[1].about, About::PartnerB);
         assert_eq!(paragraphs[1].text, "about B\nmore about B");
+    }
+
+    #[test]
+    fn bare_carriage_returns_split_lines() {
+        let body = joint_paragraphs("[A] one A\r[B] only B\r").unwrap();
+        let NoteBody::Paragraphs(paragraphs) = body else {
+            panic!("not paragraphs")
+        };
+        assert_eq!(paragraphs.len(), 2);
+        assert_eq!(paragraphs[1].about, About::PartnerB);
+    }
+
+    #[test]
+    fn tag_look_alikes_rejected() {
+        for line in ["> [B] quoted", "- [B] listed", "**[B]** bold", "[C] unknown"] {
+            let text = format!("[A] about A\n{line}");
+            assert!(
+                matches!(joint_paragraphs(&text), Err(Error::AmbiguousTag { line: 2 })),
+                "{line}"
+            );
+        }
     }
 
     #[test]
