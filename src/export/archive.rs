@@ -46,8 +46,9 @@ fn signed_receipt(
         }
     }
     let mut items: Vec<ItemDecisionRecord> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (_, item) in included {
-        if !items.iter().any(|known| known.item == item.decision.item_id) {
+        if seen.insert(item.decision.item_id.as_str()) {
             items.push(ItemDecisionRecord {
                 item: item.decision.item_id.clone(),
                 allowed: true,
@@ -144,17 +145,20 @@ fn write_notes<'p, W: Write>(
     // Group the allowed note items by their note object, keeping plan order.
     let mut notes: BTreeMap<(usize, ObjectId), Vec<&PlannedItem>> = BTreeMap::new();
     let mut order: Vec<(usize, ObjectId)> = Vec::new();
+    let mut keys: std::collections::HashMap<ObjectId, (usize, ObjectId)> = std::collections::HashMap::new();
     for (position, item) in plan.items.iter().enumerate() {
         if matches!(item.kind, ItemKind::Attachment { .. }) {
             continue;
         }
-        let first = order.iter().find(|(_, object)| *object == item.object).copied();
-        let key = first.unwrap_or((position, item.object));
-        if first.is_none() {
-            order.push(key);
-        }
+        let key = *keys.entry(item.object).or_insert_with(|| {
+            order.push((position, item.object));
+            (position, item.object)
+        });
         notes.entry(key).or_default().push(item);
     }
+    // Each dossier's notes are decrypted once, not once per exported note.
+    let mut decrypted: std::collections::HashMap<crate::ids::DossierId, Vec<crate::model::NoteView>> =
+        std::collections::HashMap::new();
     for key in order {
         let items = &notes[&key];
         if !items.iter().any(|item| item.decision.allowed()) {
@@ -162,13 +166,22 @@ fn write_notes<'p, W: Write>(
         }
         let first = items[0];
         let dossier = vault.dossier(first.dossier)?;
-        let note = vault
-            .notes(dossier)?
-            .into_iter()
+        if !decrypted.contains_key(&dossier.id) {
+            decrypted.insert(dossier.id, vault.notes(dossier)?);
+        }
+        let note = decrypted[&dossier.id]
+            .iter()
             .find(|note| note.object == first.object)
             .ok_or_else(|| Error::ItemNotFound {
                 reference: first.object.short(),
             })?;
+        let by_paragraph: std::collections::HashMap<usize, &&PlannedItem> = items
+            .iter()
+            .filter_map(|item| match item.kind {
+                ItemKind::Paragraph { index, .. } => Some((index, item)),
+                _ => None,
+            })
+            .collect();
         let mut document = String::new();
         document.push_str(&format!("# {}\n\n", texts::note_heading(first)));
         match &note.record.body {
@@ -178,9 +191,7 @@ fn write_notes<'p, W: Write>(
             }
             NoteBody::Paragraphs(paragraphs) => {
                 for (index, paragraph) in paragraphs.iter().enumerate() {
-                    let item = items.iter().find(
-                        |item| matches!(item.kind, ItemKind::Paragraph { index: i, .. } if i == index + 1),
-                    );
+                    let item = by_paragraph.get(&(index + 1));
                     match item {
                         Some(item) if item.decision.allowed() => {
                             document.push_str(&format!(
