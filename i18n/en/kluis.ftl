@@ -276,6 +276,8 @@ sign-request-summary = Your counsellor asks your consent for this:
   Also after the counselling has ended: { $after_end }
   Purpose: { $purpose }
 sign-request-withdraw = You can withdraw this consent at any time, in writing; what was shared before stays shared.
+sign-request-single = This consent is for one request only, and is used once.
+sign-request-checked = The request is signed by your counsellor's key with fingerprint { $fingerprint }. Working notes of the counsellor are never shared.
 sign-request-confirm = Sign this consent? [yes/no]
 sign-request-done = Your signed consent is in { $path }. Send it to your counsellor.
 export-receipt-file = RECEIPT.md

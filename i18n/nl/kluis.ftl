@@ -276,6 +276,8 @@ sign-request-summary = Je counsellor vraagt je toestemming voor het volgende:
   Ook na afronding van de begeleiding: { $after_end }
   Doel: { $purpose }
 sign-request-withdraw = Je kunt deze toestemming altijd schriftelijk intrekken; wat al eerder is gedeeld, blijft gedeeld.
+sign-request-single = Deze toestemming geldt voor één verzoek en wordt één keer gebruikt.
+sign-request-checked = Het verzoek is ondertekend met de sleutel van je counsellor, met vingerafdruk { $fingerprint }. Werkaantekeningen van de counsellor worden nooit gedeeld.
 sign-request-confirm = Deze toestemming ondertekenen? [ja/nee]
 sign-request-done = Je ondertekende toestemming staat in { $path }. Stuur het bestand naar je counsellor.
 export-receipt-file = ONTVANGSTBEWIJS.md

@@ -1126,6 +1126,13 @@ fn partner_sign(context: &Context, args: PartnerSignArgs) -> Result<()> {
             purpose = proposed.purpose.clone()
         )
     );
+    if proposed.kind == kluis::format::ConsentKindRecord::SingleRequest {
+        eprintln!("{}", fl!("sign-request-single"));
+    }
+    eprintln!(
+        "{}",
+        fl!("sign-request-checked", fingerprint = counsellor.fingerprint())
+    );
     eprintln!("{}", fl!("sign-request-withdraw"));
     let confirmed = args.yes || (io::stdin().is_terminal() && input::confirm(&fl!("sign-request-confirm")));
     if !confirmed {
