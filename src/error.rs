@@ -19,6 +19,8 @@ pub enum Error {
     UnsupportedVersion { found: u32 },
     #[error("wrong passphrase")]
     WrongPassphrase,
+    #[error("wrong passphrase for the key file")]
+    WrongKeyPassphrase,
     #[error("the recovery key does not open this vault")]
     WrongRecoveryKey,
     #[error("the recovery key is not a valid age secret key")]

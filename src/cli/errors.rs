@@ -65,6 +65,11 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-wrong-passphrase"),
             Some(fl!("hint-wrong-passphrase")),
         ),
+        Error::WrongKeyPassphrase => report(
+            code::LOCKED_OUT,
+            fl!("error-wrong-key-passphrase"),
+            Some(fl!("hint-wrong-key-passphrase")),
+        ),
         Error::WrongRecoveryKey => report(
             code::LOCKED_OUT,
             fl!("error-wrong-recovery-key"),

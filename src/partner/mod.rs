@@ -109,7 +109,7 @@ impl PartnerKeys {
         let mut reader = match decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)) {
             Ok(reader) => reader,
             Err(age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys) => {
-                return Err(Error::WrongPassphrase)
+                return Err(Error::WrongKeyPassphrase)
             }
             Err(_) => return Err(unreadable()),
         };
