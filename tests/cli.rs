@@ -2595,7 +2595,7 @@ fn partner_signed_consent_round_trip() {
     );
     couple
         .run(&["consent", "import", signed.to_str().unwrap()])
-        .expect_code(EXIT_INVALID_INPUT);
+        .expect_code(EXIT_CONSENT);
 
     let plan = couple.ok(&["export", "--for", sample::A, "--about", sample::B, "--dry-run"]);
     plan.expect_stderr_line("  + 2026-042, note 1: intake of 2026-03-02 [R2]");
@@ -2637,7 +2637,7 @@ fn partner_signed_consent_round_trip() {
     couple.ok(&["consent", "import", withdrawal.to_str().unwrap()]);
     couple
         .run(&["consent", "import", withdrawal.to_str().unwrap()])
-        .expect_code(EXIT_INVALID_INPUT);
+        .expect_code(EXIT_CONSENT);
     let after = couple.ok(&["export", "--for", sample::A, "--about", sample::B, "--dry-run"]);
     assert!(
         after
@@ -2892,6 +2892,21 @@ fn card_of_other_person_refused() {
             sample::B,
             "--recipient-file",
             card.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--yes",
+        ])
+        .expect_code(EXIT_REFUSED);
+    assert!(!out.exists());
+    // Nor to A's key given directly instead of the card.
+    let parsed = kluis::partner::parse_card(&fs::read_to_string(&card).unwrap()).unwrap();
+    couple
+        .run(&[
+            "export",
+            "--for",
+            sample::B,
+            "--recipient",
+            &parsed.recipient.to_string(),
             "-o",
             out.to_str().unwrap(),
             "--yes",

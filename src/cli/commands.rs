@@ -740,15 +740,19 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
 
     let mut vault = context.open(Access::Write)?;
     let book = ConsentBook::load(&vault)?;
-    // An export encrypted to a card registered for someone else would reach
-    // the wrong person.
-    if let (Some(path), Some(person)) = (&args.recipient_file, &args.for_person) {
-        let contents = input::read_input(path)?;
-        if let Ok(card) = kluis::partner::parse_card(&String::from_utf8_lossy(&contents)) {
+    // An export encrypted to a key registered (on a card) for someone else
+    // would reach the wrong person, whether given as the card or the key.
+    if let (Some((key, _)), Some(person)) = (&recipient_key, &args.for_person) {
+        if let ExportRecipient::X25519(key) = key {
             let recipient = person_id(&vault, person)?;
-            if let Some(owner) = card_owner(&vault, &card)? {
-                if owner != recipient {
-                    let registration = vault.dossier(owner)?.details.registration().to_string();
+            let key = key.to_string();
+            for dossier in vault.dossiers() {
+                let owns = vault
+                    .key_cards(dossier)?
+                    .iter()
+                    .any(|card| card.recipient.to_string() == key);
+                if owns && dossier.id != recipient {
+                    let registration = dossier.details.registration().to_string();
                     return Err(Error::CardOfOtherPerson {
                         reference: registration,
                     });

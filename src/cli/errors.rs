@@ -281,7 +281,7 @@ pub fn describe(err: &Error) -> Report {
             Some(fl!("hint-no-key-card")),
         ),
         Error::AlreadyImported { reference } => report(
-            code::INVALID_INPUT,
+            code::CONSENT,
             fl!("error-already-imported", reference = reference.clone()),
             None,
         ),

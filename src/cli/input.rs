@@ -16,11 +16,12 @@ use kluis::fl;
 /// Environment variable that may carry the passphrase, for scripts.
 pub const PASSPHRASE_VAR: &str = "KLUIS_PASSPHRASE";
 
-/// Gets the vault passphrase: from `KLUIS_PASSPHRASE`, from the first line
-/// of the passphrase file, or from a prompt without echo. With `confirm`,
+/// Gets the vault passphrase: from the first line of the passphrase file,
+/// from `KLUIS_PASSPHRASE`, or from a prompt without echo. With `confirm`,
 /// the prompt repeats and both entries must match.
 pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString> {
-    if let Ok(value) = std::env::var(PASSPHRASE_VAR) {
+    // A file named on the command line wins over the environment.
+    if let (None, Ok(value)) = (file, std::env::var(PASSPHRASE_VAR)) {
         if !value.is_empty() {
             return Ok(SecretString::from(value));
         }
