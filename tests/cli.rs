@@ -2610,6 +2610,7 @@ fn partner_signed_consent_round_trip() {
         key.to_str().unwrap(),
         "-o",
         reverification.to_str().unwrap(),
+        "--yes",
     ]);
     let imported = couple.ok(&["consent", "import", reverification.to_str().unwrap()]);
     assert!(
@@ -2626,6 +2627,7 @@ fn partner_signed_consent_round_trip() {
         key.to_str().unwrap(),
         "-o",
         withdrawal.to_str().unwrap(),
+        "--yes",
     ]);
     let forged = couple.write_file(
         "forged-withdrawal.kluis",

@@ -149,10 +149,12 @@ cli-partner-withdraw-about = Withdraw a consent you signed, with your own key
 cli-partner-withdraw-consent = The signed consent file you sent your counsellor
 cli-partner-withdraw-key = Your key file
 cli-partner-withdraw-output = New file for your signed withdrawal, to send to your counsellor
+cli-partner-withdraw-yes = Sign without asking for confirmation
 cli-partner-reverify-about = Confirm again a consent you signed, with your own key
 cli-partner-reverify-consent = The signed consent file you sent your counsellor
 cli-partner-reverify-key = Your key file
 cli-partner-reverify-output = New file for your signed confirmation, to send to your counsellor
+cli-partner-reverify-yes = Sign without asking for confirmation
 
 ## Command line errors
 
@@ -225,6 +227,7 @@ state-expired = expired
 state-not-yet-valid = not yet valid
 state-ended = counselling ended, consent does not hold after it
 state-needs-reverification = needs re-verification for requests after the end of the counselling
+state-used = for a single request, and already used
 
 ## Export
 
@@ -280,6 +283,10 @@ sign-request-single = This consent is for one request only, and is used once.
 sign-request-checked = The request is signed by your counsellor's key with fingerprint { $fingerprint }. Working notes of the counsellor are never shared.
 sign-request-confirm = Sign this consent? [yes/no]
 sign-request-done = Your signed consent is in { $path }. Send it to your counsellor.
+statement-withdraw-summary = You are about to withdraw consent { $consent } ("{ $purpose }", valid { $period }). Nothing more will go out under it once your counsellor has imported this withdrawal; what was shared before stays shared.
+statement-withdraw-confirm = Sign this withdrawal? [yes/no]
+statement-reverify-summary = You are about to confirm again consent { $consent } ("{ $purpose }", valid { $period }), so that it counts for a request made after the counselling ended.
+statement-reverify-confirm = Sign this confirmation? [yes/no]
 export-receipt-file = RECEIPT.md
 export-index-file = INDEX.md
 export-attachments-folder = attachments

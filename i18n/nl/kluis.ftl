@@ -149,10 +149,12 @@ cli-partner-withdraw-about = Een toestemming die je ondertekende intrekken, met 
 cli-partner-withdraw-consent = Het ondertekende toestemmingsbestand dat je naar je counsellor stuurde
 cli-partner-withdraw-key = Je sleutelbestand
 cli-partner-withdraw-output = Nieuw bestand voor je ondertekende intrekking, om naar je counsellor te sturen
+cli-partner-withdraw-yes = Ondertekenen zonder om bevestiging te vragen
 cli-partner-reverify-about = Een toestemming die je ondertekende opnieuw bevestigen, met je eigen sleutel
 cli-partner-reverify-consent = Het ondertekende toestemmingsbestand dat je naar je counsellor stuurde
 cli-partner-reverify-key = Je sleutelbestand
 cli-partner-reverify-output = Nieuw bestand voor je ondertekende bevestiging, om naar je counsellor te sturen
+cli-partner-reverify-yes = Ondertekenen zonder om bevestiging te vragen
 
 ## Fouten in de opdrachtregel
 
@@ -225,6 +227,7 @@ state-expired = verlopen
 state-not-yet-valid = nog niet geldig
 state-ended = begeleiding afgerond, en de toestemming geldt niet na de begeleiding
 state-needs-reverification = herbevestiging nodig voor verzoeken na afronding van de begeleiding
+state-used = voor één verzoek, en al gebruikt
 
 ## Export
 
@@ -280,6 +283,10 @@ sign-request-single = Deze toestemming geldt voor één verzoek en wordt één k
 sign-request-checked = Het verzoek is ondertekend met de sleutel van je counsellor, met vingerafdruk { $fingerprint }. Werkaantekeningen van de counsellor worden nooit gedeeld.
 sign-request-confirm = Deze toestemming ondertekenen? [ja/nee]
 sign-request-done = Je ondertekende toestemming staat in { $path }. Stuur het bestand naar je counsellor.
+statement-withdraw-summary = Je staat op het punt toestemming { $consent } in te trekken ("{ $purpose }", geldig { $period }). Zodra je counsellor deze intrekking heeft geïmporteerd, wordt er niets meer onder verstrekt; wat al eerder is gedeeld, blijft gedeeld.
+statement-withdraw-confirm = Deze intrekking ondertekenen? [ja/nee]
+statement-reverify-summary = Je staat op het punt toestemming { $consent } opnieuw te bevestigen ("{ $purpose }", geldig { $period }), zodat ze telt voor een verzoek van na afronding van de begeleiding.
+statement-reverify-confirm = Deze bevestiging ondertekenen? [ja/nee]
 export-receipt-file = ONTVANGSTBEWIJS.md
 export-index-file = INHOUD.md
 export-attachments-folder = bijlagen

@@ -75,6 +75,8 @@ pub struct PartnerStatementArgs {
     pub key: PathBuf,
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -547,6 +547,7 @@ fn state_text(state: ConsentState) -> String {
         ConsentState::NotYetValid => fl!("state-not-yet-valid"),
         ConsentState::EndedNotAfterEnd => fl!("state-ended"),
         ConsentState::NeedsReverification => fl!("state-needs-reverification"),
+        ConsentState::Used => fl!("state-used"),
     }
 }
 
@@ -1189,6 +1190,35 @@ fn partner_statement(context: &Context, args: PartnerStatementArgs, statement: S
     let passphrase = input::passphrase(context.passphrase_file.as_deref(), false)?;
     let keys = kluis::partner::PartnerKeys::unseal(&key_bytes, passphrase)?;
     let consent = kluis::partner::read_own_consent(&String::from_utf8_lossy(&consent_text), &keys)?;
+    let from =
+        time::date_of(jiff::Timestamp::from_second(consent.valid_from).unwrap_or_default()).to_string();
+    let period = match consent
+        .valid_until
+        .and_then(|until| jiff::Timestamp::from_second(until).ok())
+        .and_then(|until| time::date_of(until).yesterday().ok())
+    {
+        Some(until) => fl!("period-bounded", from = from, until = until.to_string()),
+        None => fl!("period-open", from = from),
+    };
+    let (summary, question) = match statement {
+        Statement::Withdrawal => ("statement-withdraw-summary", "statement-withdraw-confirm"),
+        Statement::Reverification => ("statement-reverify-summary", "statement-reverify-confirm"),
+    };
+    eprintln!(
+        "{}",
+        kluis::i18n::text_args(
+            summary,
+            &[
+                ("consent", consent.id.short()),
+                ("purpose", consent.purpose.clone()),
+                ("period", period)
+            ]
+        )
+    );
+    let confirmed = args.yes || (io::stdin().is_terminal() && input::confirm(&kluis::i18n::text(question)));
+    if !confirmed {
+        return Err(Error::SignatureNotConfirmed);
+    }
     let text = match statement {
         Statement::Withdrawal => kluis::partner::sign_withdrawal(&consent, &keys),
         Statement::Reverification => kluis::partner::sign_reverification(&consent, &keys),

@@ -810,6 +810,8 @@ pub enum ConsentState {
     NotYetValid,
     /// The grantor's counselling has ended and the consent does not hold after it.
     EndedNotAfterEnd,
+    /// A single-request consent that an export has already used.
+    Used,
     /// The consent was given before the end of the counselling, which has
     /// ended, and has not been re-verified since: requests made after the
     /// end need a re-verification (rule R5).
@@ -825,6 +827,9 @@ impl ConsentBook {
         }
         if !status.withdrawals.is_empty() {
             return ConsentState::Suspended;
+        }
+        if payload.kind == ConsentKindRecord::SingleRequest && status.used {
+            return ConsentState::Used;
         }
         if now.as_second() < payload.valid_from {
             return ConsentState::NotYetValid;
