@@ -180,7 +180,7 @@ impl std::fmt::Display for Field {
     }
 }
 
-/// Why a file the user named cannot be read.
+/// The reason a file the user named cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InputProblem {
@@ -230,7 +230,7 @@ pub enum Damage {
     },
 }
 
-/// What an object is to its dossier, for messages about damage.
+/// The role of an object in its dossier, for messages about damage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ObjectRole {

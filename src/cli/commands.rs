@@ -683,16 +683,7 @@ fn consent_list(context: &Context, args: ConsentListArgs) -> Result<()> {
             RecipientRecord::ThirdParty { name, role } => format!("{name} ({role})"),
         };
         let state = state_text(book.state(status, now));
-        let from =
-            time::date_of(jiff::Timestamp::from_second(payload.valid_from).unwrap_or_default()).to_string();
-        let until = payload
-            .valid_until
-            .and_then(|until| jiff::Timestamp::from_second(until).ok())
-            .and_then(|until| time::date_of(until).yesterday().ok());
-        let period = match until {
-            Some(until) => fl!("period-bounded", from = from, until = until.to_string()),
-            None => fl!("period-open", from = from),
-        };
+        let period = validity_text(payload.valid_from, payload.valid_until);
         out!(
             "{}",
             fl!(
@@ -743,21 +734,19 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
     let book = ConsentBook::load(&vault)?;
     // An export encrypted to a key registered (on a card) for someone else
     // would reach the wrong person, whether given as the card or the key.
-    if let (Some((key, _)), Some(person)) = (&recipient_key, &args.for_person) {
-        if let ExportRecipient::X25519(key) = key {
-            let recipient = person_id(&vault, person)?;
-            let key = key.to_string();
-            for dossier in vault.dossiers() {
-                let owns = vault
-                    .key_cards(dossier)?
-                    .iter()
-                    .any(|card| card.recipient.to_string() == key);
-                if owns && dossier.id != recipient {
-                    let registration = dossier.details.registration().to_string();
-                    return Err(Error::CardOfOtherPerson {
-                        reference: registration,
-                    });
-                }
+    if let (Some((ExportRecipient::X25519(key), _)), Some(person)) = (&recipient_key, &args.for_person) {
+        let recipient = person_id(&vault, person)?;
+        let key = key.to_string();
+        for dossier in vault.dossiers() {
+            let owns = vault
+                .key_cards(dossier)?
+                .iter()
+                .any(|card| card.recipient.to_string() == key);
+            if owns && dossier.id != recipient {
+                let registration = dossier.details.registration().to_string();
+                return Err(Error::CardOfOtherPerson {
+                    reference: registration,
+                });
             }
         }
     }
@@ -1099,16 +1088,7 @@ fn partner_sign(context: &Context, args: PartnerSignArgs) -> Result<()> {
     let request_text = input::read_input(&args.request)?;
     let request = kluis::partner::read_request(&String::from_utf8_lossy(&request_text), &counsellor)?;
     let proposed = &request.proposed;
-    let from =
-        time::date_of(jiff::Timestamp::from_second(proposed.valid_from).unwrap_or_default()).to_string();
-    let period = match proposed
-        .valid_until
-        .and_then(|until| jiff::Timestamp::from_second(until).ok())
-        .and_then(|until| time::date_of(until).yesterday().ok())
-    {
-        Some(until) => fl!("period-bounded", from = from, until = until.to_string()),
-        None => fl!("period-open", from = from),
-    };
+    let period = validity_text(proposed.valid_from, proposed.valid_until);
     let classes: Vec<String> = proposed
         .scope
         .classes
@@ -1190,16 +1170,7 @@ fn partner_statement(context: &Context, args: PartnerStatementArgs, statement: S
     let passphrase = input::passphrase(context.passphrase_file.as_deref(), false)?;
     let keys = kluis::partner::PartnerKeys::unseal(&key_bytes, passphrase)?;
     let consent = kluis::partner::read_own_consent(&String::from_utf8_lossy(&consent_text), &keys)?;
-    let from =
-        time::date_of(jiff::Timestamp::from_second(consent.valid_from).unwrap_or_default()).to_string();
-    let period = match consent
-        .valid_until
-        .and_then(|until| jiff::Timestamp::from_second(until).ok())
-        .and_then(|until| time::date_of(until).yesterday().ok())
-    {
-        Some(until) => fl!("period-bounded", from = from, until = until.to_string()),
-        None => fl!("period-open", from = from),
-    };
+    let period = validity_text(consent.valid_from, consent.valid_until);
     let (summary, question) = match statement {
         Statement::Withdrawal => ("statement-withdraw-summary", "statement-withdraw-confirm"),
         Statement::Reverification => ("statement-reverify-summary", "statement-reverify-confirm"),
@@ -1316,4 +1287,18 @@ fn card_owner(vault: &Vault, card: &kluis::partner::KeyCard) -> Result<Option<kl
         }
     }
     Ok(None)
+}
+
+/// Describes a consent's validity in days: "from X up to and including Y",
+/// or "from X, without end date". The stored end is exclusive, so the last
+/// valid day is the day before it.
+fn validity_text(valid_from: i64, valid_until: Option<i64>) -> String {
+    let from = time::date_of(jiff::Timestamp::from_second(valid_from).unwrap_or_default()).to_string();
+    let until = valid_until
+        .and_then(|until| jiff::Timestamp::from_second(until).ok())
+        .and_then(|until| time::date_of(until).yesterday().ok());
+    match until {
+        Some(until) => fl!("period-bounded", from = from, until = until.to_string()),
+        None => fl!("period-open", from = from),
+    }
 }

@@ -330,7 +330,7 @@ pub const ALL_CLASSES: [DataClassRecord; 5] = [
     DataClassRecord::Joint,
 ];
 
-/// What a consent says, before it is signed one way or the other.
+/// The terms of a consent, before it is signed one way or the other.
 #[derive(Debug, Clone)]
 pub struct ConsentTerms {
     pub grantor: DossierId,
@@ -511,7 +511,7 @@ pub fn import(vault: &mut Vault, text: &str) -> Result<Imported> {
     import_consent(vault, text).map(Imported::Consent)
 }
 
-/// What `import` stored.
+/// The kind of statement `import` stored, with its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Imported {
     Consent(TokenId),
@@ -519,9 +519,31 @@ pub enum Imported {
     Reverification(TokenId),
 }
 
-/// The keys registered for the grantor a token claims, for verifying it.
-fn grantor_signers(vault: &Vault, grantor: DossierId) -> Result<Vec<ed25519_dalek::VerifyingKey>> {
-    let dossier = vault.dossier(grantor)?;
+/// Decodes a client-signed token's payload without checking its signature,
+/// to learn which vault and grantor it claims.
+fn claimed<P: serde::Serialize + serde::de::DeserializeOwned>(bytes: &[u8], content_type: &str) -> Result<P> {
+    let malformed = |err: crate::format::FormatError| Error::InvalidToken {
+        token: "?".into(),
+        reason: err.into(),
+    };
+    let envelope = crate::format::cose::Envelope::parse(bytes, content_type).map_err(malformed)?;
+    crate::format::cbor::from_slice(envelope.unverified_payload()).map_err(malformed)
+}
+
+/// Returns the keys on the cards registered for the grantor a token of
+/// this vault claims; another vault or an unknown grantor is `OtherVault`.
+fn client_keys(
+    vault: &Vault,
+    claimed_vault: crate::ids::VaultId,
+    grantor: DossierId,
+    invalid: impl Fn(TokenError) -> Error,
+) -> Result<Vec<ed25519_dalek::VerifyingKey>> {
+    if claimed_vault != vault.id() {
+        return Err(invalid(TokenError::OtherVault));
+    }
+    let dossier = vault
+        .dossier(grantor)
+        .map_err(|_| invalid(TokenError::OtherVault))?;
     Ok(vault
         .key_cards(dossier)?
         .into_iter()
@@ -529,34 +551,30 @@ fn grantor_signers(vault: &Vault, grantor: DossierId) -> Result<Vec<ed25519_dale
         .collect())
 }
 
+/// Rejects a statement dated more than five minutes into the future.
+fn check_not_future(issued: i64, invalid: impl Fn(TokenError) -> Error) -> Result<()> {
+    if issued > Timestamp::now().as_second() + 300 {
+        return Err(invalid(TokenError::Inconsistent(
+            token::Inconsistency::IssuedInFuture,
+        )));
+    }
+    Ok(())
+}
+
 fn import_withdrawal(vault: &mut Vault, bytes: &[u8]) -> Result<TokenId> {
-    let malformed = |err: crate::format::FormatError| Error::InvalidToken {
-        token: "?".into(),
-        reason: err.into(),
-    };
-    let envelope =
-        crate::format::cose::Envelope::parse(bytes, crate::format::cose::WITHDRAWAL).map_err(malformed)?;
-    let claimed: WithdrawalPayload =
-        crate::format::cbor::from_slice(envelope.unverified_payload()).map_err(malformed)?;
+    let claimed: WithdrawalPayload = claimed(bytes, crate::format::cose::WITHDRAWAL)?;
     let invalid = |reason: TokenError| Error::InvalidToken {
         token: claimed.id.short(),
         reason,
     };
-    if claimed.vault != vault.id() {
-        return Err(invalid(TokenError::OtherVault));
-    }
-    let keys = grantor_signers(vault, claimed.grantor).map_err(|_| invalid(TokenError::OtherVault))?;
+    let keys = client_keys(vault, claimed.vault, claimed.grantor, invalid)?;
     let signers = Signers {
         vault: vault.id(),
         counsellor: vault.verifying_key(),
         grantor_keys: &keys,
     };
     let payload = token::verify_withdrawal(bytes, &signers).map_err(invalid)?;
-    if payload.issued > Timestamp::now().as_second() + 300 {
-        return Err(invalid(TokenError::Inconsistent(
-            token::Inconsistency::IssuedInFuture,
-        )));
-    }
+    check_not_future(payload.issued, invalid)?;
     let book = ConsentBook::load(vault)?;
     let known = book.consents.iter().any(|status| {
         payload.withdraws.contains(&status.payload.id) && status.payload.grantor == payload.grantor
@@ -580,33 +598,19 @@ fn import_withdrawal(vault: &mut Vault, bytes: &[u8]) -> Result<TokenId> {
 }
 
 fn import_reverification(vault: &mut Vault, bytes: &[u8]) -> Result<TokenId> {
-    let malformed = |err: crate::format::FormatError| Error::InvalidToken {
-        token: "?".into(),
-        reason: err.into(),
-    };
-    let envelope = crate::format::cose::Envelope::parse(bytes, crate::format::cose::REVERIFICATION)
-        .map_err(malformed)?;
-    let claimed: ReverificationPayload =
-        crate::format::cbor::from_slice(envelope.unverified_payload()).map_err(malformed)?;
+    let claimed: ReverificationPayload = claimed(bytes, crate::format::cose::REVERIFICATION)?;
     let invalid = |reason: TokenError| Error::InvalidToken {
         token: claimed.id.short(),
         reason,
     };
-    if claimed.vault != vault.id() {
-        return Err(invalid(TokenError::OtherVault));
-    }
-    let keys = grantor_signers(vault, claimed.grantor).map_err(|_| invalid(TokenError::OtherVault))?;
+    let keys = client_keys(vault, claimed.vault, claimed.grantor, invalid)?;
     let signers = Signers {
         vault: vault.id(),
         counsellor: vault.verifying_key(),
         grantor_keys: &keys,
     };
     let payload = token::verify_reverification(bytes, &signers).map_err(invalid)?;
-    if payload.issued > Timestamp::now().as_second() + 300 {
-        return Err(invalid(TokenError::Inconsistent(
-            token::Inconsistency::IssuedInFuture,
-        )));
-    }
+    check_not_future(payload.issued, invalid)?;
     let book = ConsentBook::load(vault)?;
     let Some(status) = book
         .consents
@@ -638,35 +642,13 @@ fn import_consent(vault: &mut Vault, text: &str) -> Result<TokenId> {
             "not an armored kluis consent",
         )),
     })?;
-    let envelope =
-        crate::format::cose::Envelope::parse(&bytes, crate::format::cose::CONSENT).map_err(|err| {
-            Error::InvalidToken {
-                token: "?".into(),
-                reason: err.into(),
-            }
-        })?;
-    let claimed: ConsentPayload =
-        crate::format::cbor::from_slice(envelope.unverified_payload()).map_err(|err| {
-            Error::InvalidToken {
-                token: "?".into(),
-                reason: err.into(),
-            }
-        })?;
+    let claimed: ConsentPayload = claimed(&bytes, crate::format::cose::CONSENT)?;
     let invalid = |reason: TokenError| Error::InvalidToken {
         token: claimed.id.short(),
         reason,
     };
-    if claimed.vault != vault.id() {
-        return Err(invalid(TokenError::OtherVault));
-    }
-    let grantor = vault
-        .dossier(claimed.grantor)
-        .map_err(|_| invalid(TokenError::OtherVault))?;
-    let keys: Vec<ed25519_dalek::VerifyingKey> = vault
-        .key_cards(grantor)?
-        .into_iter()
-        .map(|card| card.verifying_key)
-        .collect();
+    let keys = client_keys(vault, claimed.vault, claimed.grantor, invalid)?;
+    let grantor = vault.dossier(claimed.grantor)?;
     let signers = Signers {
         vault: vault.id(),
         counsellor: vault.verifying_key(),

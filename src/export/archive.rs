@@ -166,10 +166,11 @@ fn write_notes<'p, W: Write>(
         }
         let first = items[0];
         let dossier = vault.dossier(first.dossier)?;
-        if !decrypted.contains_key(&dossier.id) {
-            decrypted.insert(dossier.id, vault.notes(dossier)?);
-        }
-        let note = decrypted[&dossier.id]
+        let notes = match decrypted.entry(dossier.id) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => entry.insert(vault.notes(dossier)?),
+        };
+        let note = notes
             .iter()
             .find(|note| note.object == first.object)
             .ok_or_else(|| Error::ItemNotFound {

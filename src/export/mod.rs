@@ -34,7 +34,7 @@ pub struct ExportRequest {
     pub request_id: Option<crate::ids::TokenId>,
 }
 
-/// What an item of an export is.
+/// The kind of an export item, with what describes it.
 #[derive(Debug, Clone)]
 pub enum ItemKind {
     Note {

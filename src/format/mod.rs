@@ -12,7 +12,7 @@ pub use records::*;
 /// The version of the vault format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Why bytes could not be read as a kluis record.
+/// The reason bytes could not be read as a kluis record.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {

@@ -189,7 +189,7 @@ pub struct HeadPayload {
     pub entry: ByteBuf,
 }
 
-/// What a journal entry records, encrypted.
+/// The encrypted content of a journal entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRecord {
     /// Seconds since the Unix epoch (UTC).
@@ -271,7 +271,7 @@ pub struct DisclosureRecord {
     pub written: bool,
 }
 
-/// Who a disclosure is for.
+/// The recipient of a disclosure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecipientRecord {
@@ -314,7 +314,7 @@ pub enum DataClassRecord {
     Joint,
 }
 
-/// What a consent covers.
+/// The scope of a consent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopeRecord {
     /// The dossiers and couple records covered.
@@ -328,7 +328,7 @@ pub struct ScopeRecord {
     pub data_until: Option<String>,
 }
 
-/// How a consent or withdrawal was collected.
+/// The way a consent or withdrawal was collected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CollectionRecord {

@@ -205,7 +205,7 @@ pub fn fingerprint(key: &VerifyingKey) -> String {
         .join(" ")
 }
 
-/// What opening an export found.
+/// The result of opening an export.
 #[derive(Debug)]
 pub struct OpenedExport {
     /// The files written, relative to the output folder.
