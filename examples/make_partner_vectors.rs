@@ -80,7 +80,11 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let scratch = tempfile::tempdir()?;
     let vault_path = scratch.path().join("vault");
-    let (mut vault, _recovery) = Vault::init(&vault_path, SecretString::from(PASSPHRASE))?;
+    let (mut vault, _recovery) = Vault::init_with(
+        &vault_path,
+        SecretString::from(PASSPHRASE),
+        kluis::store::seen::SeenHeads::at(vault_path.with_file_name("kluis-state")),
+    )?;
     let anna = vault.add_person(NewPerson {
         registration: "2026-001".into(),
         name: "Anna Testpersoon".into(),

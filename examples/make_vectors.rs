@@ -26,7 +26,7 @@ use kluis::consent::{self, time, token, AttestedConsent, ConsentBook, Withdrawal
 use kluis::export::{self, ExportRecipient, ExportRequest};
 use kluis::format::{
     cose, About, CollectionRecord, ConsentKindRecord, ConsentPayload, NoteBody, NoteKind, Paragraph,
-    RecipientRecord, ScopeRecord, WithdrawalPayload, FORMAT_VERSION,
+    RecipientRecord, ScopeRecord, WithdrawalPayload, RECORD_VERSION,
 };
 use kluis::ids::{DossierId, TokenId, VaultId};
 use kluis::keys::CounsellorKeys;
@@ -57,7 +57,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     write_text(&out.join("README.md"), README)?;
 
     let vault_path = out.join("vault");
-    let (mut vault, recovery) = Vault::init(&vault_path, SecretString::from(PASSPHRASE))?;
+    // The machine's memory of the new vault stays out of the vectors.
+    let memory = tempfile::tempdir()?;
+    let (mut vault, recovery) = Vault::init_with(
+        &vault_path,
+        SecretString::from(PASSPHRASE),
+        kluis::store::seen::SeenHeads::at(memory.path()),
+    )?;
     write_text(&out.join("passphrase.txt"), PASSPHRASE)?;
     write_text(&out.join("recovery-key.txt"), recovery.secret().expose_secret())?;
 
@@ -250,7 +256,7 @@ fn write_tokens(
     let issued = time::start_of(date(2026, 1, 5)).as_second() + 10 * 3600;
 
     let valid = ConsentPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         id: TokenId::random(),
         vault: vault.id(),
         kind: ConsentKindRecord::PartnerExchange,
@@ -319,7 +325,7 @@ fn write_tokens(
     )?;
 
     let withdrawal = WithdrawalPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         id: TokenId::random(),
         vault: vault.id(),
         grantor: people.anna,

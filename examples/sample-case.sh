@@ -16,6 +16,9 @@ kluis="${CARGO_TARGET_DIR:-$root/target}/release/kluis"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export KLUIS_VAULT="$work/vault"
+# This computer's memory of verified vaults, kept in the temporary folder
+# too, so the demonstration leaves nothing behind.
+export KLUIS_STATE_DIR="$work/state"
 # A throwaway passphrase for this demonstration only. Real use: leave
 # KLUIS_PASSPHRASE unset and kluis asks for the passphrase without echo.
 export KLUIS_PASSPHRASE="voorbeeld-kluis-2026-demo"
@@ -93,6 +96,32 @@ if command -v age >/dev/null 2>&1 && [ -f "$work/anouk.key" ]; then
 else
   echo "The stock age CLI is not installed (Debian: apt-get install age), so the exports are not opened here."
 fi
+
+echo
+echo "== Integrity: check the whole vault, and Anouk's access log"
+run show 2026-041 --note 1
+run check --full
+run log 2026-041
+if [ -f "$work/anouk.key" ]; then
+  run log 2026-041 "${anouk[@]}" -o "$work/inzagelogboek-anouk.age"
+  if command -v age >/dev/null 2>&1; then
+    printf '\n$ age -d -i anouk.key inzagelogboek-anouk.age\n'
+    age -d -i "$work/anouk.key" "$work/inzagelogboek-anouk.age"
+  fi
+fi
+
+echo
+echo "== A copy of the vault put back to an older state is refused"
+cp -r "$KLUIS_VAULT" "$work/older-copy"
+run note add 2026-042 --kind report --date 2026-10-30 --file "$case_dir/b-sessie-individueel.md"
+rm -rf "$KLUIS_VAULT"
+mv "$work/older-copy" "$KLUIS_VAULT"
+printf '\n$ kluis list\n'
+if "$kluis" list; then
+  echo "the rolled-back vault was not refused" >&2
+  exit 1
+fi
+run accept-restore --yes
 
 echo
 echo "== The vault folder holds no names: only encrypted, randomly named files"

@@ -129,6 +129,16 @@ pub enum Error {
     UnsafeExportEntry,
     #[error("the export's signed receipt is missing, forged or does not match its files")]
     ReceiptInvalid,
+    #[error("the vault's journal ends at entry {found}, but this computer verified entry {seen} before")]
+    RolledBack { seen: u64, found: u64 },
+    #[error("entry {seq} of the vault's journal differs from the one this computer verified before")]
+    Forked { seq: u64 },
+    #[error("this computer's record of the vault's last verified state, {path}, is unreadable")]
+    SeenUnreadable { path: PathBuf },
+    #[error("no folder for this computer's record of verified vault states")]
+    NoStateFolder,
+    #[error("the check found {count} problems")]
+    ProblemsFound { count: usize, rolled_back_only: bool },
     #[error("the disk is full while {action} {path}")]
     DiskFull { action: IoAction, path: PathBuf },
     #[error("failed {action} {path}: {source}")]
@@ -256,6 +266,10 @@ pub enum JournalProblem {
     BrokenChain,
     #[error("it refers to an object that another entry wrote")]
     ForeignObject,
+    #[error("it has an older format version than the entry before it")]
+    OlderVersion,
+    #[error("it records an event its format version does not have")]
+    EventTooNew,
 }
 
 impl Error {

@@ -7,6 +7,8 @@
 //! notes), [`consent`] (tokens and the pure policy), [`export`], and
 //! [`i18n`]. The library never prints and never exits.
 
+pub mod accesslog;
+pub mod check;
 pub mod consent;
 pub mod error;
 pub mod export;

@@ -11,6 +11,7 @@ use kluis::export::{self, ExportRequest};
 use kluis::format::{NoteBody, NoteKind, RecipientRecord};
 use kluis::ids::DossierId;
 use kluis::model::{Access, Attachment, NewPerson, Vault};
+use kluis::store::seen::SeenHeads;
 use kluis::store::Store;
 use kluis::{keys, Error};
 
@@ -46,9 +47,19 @@ fn attachment(label: &str, content: &'static [u8]) -> Attachment<&'static [u8]> 
     }
 }
 
+/// This machine's memory of verified journals for the vault at `path`,
+/// kept next to it so that every test has its own.
+fn memory(path: &Path) -> SeenHeads {
+    SeenHeads::at(path.with_file_name("kluis-state"))
+}
+
+fn open(path: &Path, access: Access) -> kluis::Result<Vault> {
+    Vault::open_with(path, passphrase(), access, memory(path))
+}
+
 /// A vault with two partners, a couple record and one note each.
 fn couple_vault(path: &Path) -> (Vault, keys::RecoveryKey, DossierId, DossierId, DossierId) {
-    let (mut vault, recovery) = Vault::init(path, passphrase()).unwrap();
+    let (mut vault, recovery) = Vault::init_with(path, passphrase(), memory(path)).unwrap();
     let a = person(&mut vault, "2026-041", "Anouk");
     let b = person(&mut vault, "2026-042", "Bastiaan");
     let couple = vault
@@ -97,7 +108,7 @@ fn disclosure_decision_journaled() {
         .unwrap();
     drop(vault);
 
-    let reopened = Vault::open(&path, passphrase(), Access::Read).unwrap();
+    let reopened = open(&path, Access::Read).unwrap();
     let disclosures = reopened.disclosures();
     assert_eq!(disclosures.len(), 1);
     let record = &disclosures[0].1;
@@ -211,7 +222,7 @@ fn entry_after_head_survives_crash() {
 
     // A crash after the entry was written but before HEAD was replaced.
     fs::write(path.join("HEAD"), head_before).unwrap();
-    let mut reopened = Vault::open(&path, passphrase(), Access::Write).unwrap();
+    let mut reopened = open(&path, Access::Write).unwrap();
     assert_eq!(reopened.journal_len(), entries_before + 1);
     assert_eq!(reopened.dossier(a).unwrap().notes.len(), 2);
     reopened
@@ -239,7 +250,7 @@ fn unreferenced_object_ignored() {
         b"orphan",
     )
     .unwrap();
-    let reopened = Vault::open(&path, passphrase(), Access::Read).unwrap();
+    let reopened = open(&path, Access::Read).unwrap();
     assert_eq!(reopened.journal_len(), entries);
 }
 
@@ -248,12 +259,12 @@ fn second_writer_locked_out() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault");
     let (vault, _, _, _, _) = couple_vault(&path);
-    let second = Vault::open(&path, passphrase(), Access::Write);
+    let second = open(&path, Access::Write);
     assert!(matches!(second, Err(Error::Locked)));
-    let reader = Vault::open(&path, passphrase(), Access::Read);
+    let reader = open(&path, Access::Read);
     assert!(reader.is_ok(), "readers need no lock");
     drop(vault);
-    assert!(Vault::open(&path, passphrase(), Access::Write).is_ok());
+    assert!(open(&path, Access::Write).is_ok());
 }
 
 #[test]
@@ -324,7 +335,7 @@ fn missing_entry_after_head_detected() {
 
     fs::write(path.join("HEAD"), head_before).unwrap();
     fs::remove_file(path.join(format!("journal/{next:012}"))).unwrap();
-    let result = Vault::open(&path, passphrase(), Access::Read);
+    let result = open(&path, Access::Read);
     assert!(matches!(
         result,
         Err(Error::Damaged(kluis::error::Damage::Missing { .. }))
@@ -342,14 +353,14 @@ fn damaged_recovery_file_detected_on_open() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0x01;
     fs::write(&recovery, &bytes).unwrap();
-    let result = Vault::open(&path, passphrase(), Access::Read);
+    let result = open(&path, Access::Read);
     assert!(matches!(
         result,
         Err(Error::Damaged(kluis::error::Damage::Modified { .. }))
     ));
 
     fs::remove_file(&recovery).unwrap();
-    let result = Vault::open(&path, passphrase(), Access::Read);
+    let result = open(&path, Access::Read);
     assert!(matches!(
         result,
         Err(Error::Damaged(kluis::error::Damage::Missing { .. }))

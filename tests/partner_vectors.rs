@@ -16,6 +16,7 @@ use kluis::consent::{self, ConsentBook, Imported};
 use kluis::format::{CardRole, CollectionRecord};
 use kluis::model::{Access, Vault};
 use kluis::partner::{self, KeyCard};
+use kluis::store::seen::SeenHeads;
 use kluis::Error;
 
 fn vectors() -> PathBuf {
@@ -68,7 +69,8 @@ fn open_copy() -> (TempDir, Vault) {
     let scratch = tempfile::tempdir().expect("temporary folder");
     let path = scratch.path().join("vault");
     copy_dir(&vectors().join("vault"), &path);
-    let vault = Vault::open(&path, passphrase(), Access::Write).expect("opening the vault copy");
+    let memory = SeenHeads::at(scratch.path().join("kluis-state"));
+    let vault = Vault::open_with(&path, passphrase(), Access::Write, memory).expect("opening the vault copy");
     (scratch, vault)
 }
 
@@ -95,7 +97,14 @@ fn cards_parse_with_their_fingerprints() {
     assert_eq!(client.fingerprint(), stated_fingerprint("client.card"));
     assert_ne!(counsellor.fingerprint(), client.fingerprint());
 
-    let vault = Vault::open(&vectors().join("vault"), passphrase(), Access::Read).expect("opening the vault");
+    let memory = tempfile::tempdir().expect("temporary folder");
+    let vault = Vault::open_with(
+        &vectors().join("vault"),
+        passphrase(),
+        Access::Read,
+        SeenHeads::at(memory.path()),
+    )
+    .expect("opening the vault");
     assert_eq!(
         counsellor.fingerprint(),
         partner::fingerprint(&vault.verifying_key())

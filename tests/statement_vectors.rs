@@ -17,6 +17,7 @@ use kluis::export;
 use kluis::format::{CardRole, FormatError, RecipientRecord};
 use kluis::model::{Access, Vault};
 use kluis::partner::{self, KeyCard, PartnerKeys};
+use kluis::store::seen::SeenHeads;
 use kluis::Error;
 
 fn vectors() -> PathBuf {
@@ -64,7 +65,8 @@ fn open_copy() -> (TempDir, Vault) {
     let scratch = tempfile::tempdir().expect("temporary folder");
     let path = scratch.path().join("vault");
     copy_dir(&vectors().join("vault"), &path);
-    let vault = Vault::open(&path, passphrase(), Access::Write).expect("opening the vault copy");
+    let memory = SeenHeads::at(scratch.path().join("kluis-state"));
+    let vault = Vault::open_with(&path, passphrase(), Access::Write, memory).expect("opening the vault copy");
     (scratch, vault)
 }
 
@@ -89,7 +91,14 @@ fn assert_already_imported(result: kluis::Result<Imported>, name: &str) {
 
 #[test]
 fn vault_holds_imported_consent() {
-    let vault = Vault::open(&vectors().join("vault"), passphrase(), Access::Read).expect("opening the vault");
+    let memory = tempfile::tempdir().expect("temporary folder");
+    let vault = Vault::open_with(
+        &vectors().join("vault"),
+        passphrase(),
+        Access::Read,
+        SeenHeads::at(memory.path()),
+    )
+    .expect("opening the vault");
 
     let book = ConsentBook::load(&vault).expect("loading consents");
 
@@ -179,7 +188,14 @@ fn damaged_statements_rejected_after_genuine() {
 fn receipt_verifies_with_counsellor_key() {
     let card = counsellor_card();
     assert_eq!(card.role, CardRole::Counsellor);
-    let vault = Vault::open(&vectors().join("vault"), passphrase(), Access::Read).expect("opening the vault");
+    let memory = tempfile::tempdir().expect("temporary folder");
+    let vault = Vault::open_with(
+        &vectors().join("vault"),
+        passphrase(),
+        Access::Read,
+        SeenHeads::at(memory.path()),
+    )
+    .expect("opening the vault");
     assert_eq!(card.verifying_key, vault.verifying_key());
 
     let receipt = export::verify_receipt(&read_bytes("receipt.cose"), &card.verifying_key)

@@ -22,6 +22,7 @@ use kluis::consent::token::{self, Signers, TokenError};
 use kluis::consent::{ConsentBook, ConsentState, ConsentStatus};
 use kluis::format::{CollectionRecord, NoteBody, NoteKind, VaultHeader};
 use kluis::model::{Access, Details, Vault};
+use kluis::store::seen::SeenHeads;
 
 fn vectors() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -944,7 +945,14 @@ fn vault_holds_only_format_files() {
 
 #[test]
 fn kluis_opens_vector_vault() {
-    let vault = Vault::open(&vault_dir(), passphrase(), Access::Read).expect("the vector vault opens");
+    let memory = tempfile::tempdir().expect("temporary folder");
+    let vault = Vault::open_with(
+        &vault_dir(),
+        passphrase(),
+        Access::Read,
+        SeenHeads::at(memory.path()),
+    )
+    .expect("the vector vault opens");
     assert_eq!(vault.journal_len(), EXPECTED_JOURNAL.len() as u64);
     assert_eq!(vault.dossiers().len(), 4);
     let registrations: BTreeSet<String> = vault

@@ -48,8 +48,44 @@ pub enum Command {
     Consent(ConsentCommand),
     Export(ExportArgs),
     Card(CardArgs),
+    Check(CheckArgs),
+    Log(LogArgs),
+    AcceptRestore(AcceptRestoreArgs),
     #[command(subcommand)]
     Partner(PartnerCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long)]
+    pub full: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptRestoreArgs {
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("to").args(["recipient", "recipient_file", "passphrase"]).requires("output")))]
+pub struct LogArgs {
+    #[arg(value_name = "DOSSIER")]
+    pub dossier: String,
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long, value_name = "KEY")]
+    pub recipient: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub recipient_file: Option<PathBuf>,
+    #[arg(long)]
+    pub passphrase: bool,
+    #[arg(short, long, value_name = "FILE", requires = "to")]
+    pub output: Option<PathBuf>,
+    #[arg(short, long, requires = "output")]
+    pub armor: bool,
 }
 
 #[derive(Debug, Args)]

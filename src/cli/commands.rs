@@ -18,22 +18,10 @@ use kluis::store::fsutil::AtomicFile;
 use super::args::*;
 use super::input;
 
-/// Writes a line to standard output, turning a failed write (a full disk,
-/// a closed pipe) into an error instead of a panic.
-macro_rules! out {
-    () => {
-        writeln!(io::stdout()).map_err(|err| Error::io(IoAction::Writing, "-", err))?
-    };
-    ($($arg:tt)*) => {
-        writeln!(io::stdout(), "{}", printable(&format!($($arg)*)))
-            .map_err(|err| Error::io(IoAction::Writing, "-", err))?
-    };
-}
-
 /// Replaces control characters (other than line breaks and tabs) with
 /// U+FFFD, so text from a dossier cannot move the cursor or recolour the
 /// counsellor's terminal.
-fn printable(text: &str) -> String {
+pub(super) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() && c != '\n' && c != '\t' {
@@ -52,7 +40,7 @@ pub struct Context {
 }
 
 impl Context {
-    fn open(&self, access: Access) -> Result<Vault> {
+    pub(super) fn open(&self, access: Access) -> Result<Vault> {
         Vault::probe(&self.vault)?;
         let passphrase = input::passphrase(self.passphrase_file.as_deref(), false)?;
         Vault::open(&self.vault, passphrase, access)
@@ -95,6 +83,9 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Consent(ConsentCommand::Overview(args)) => consent_overview(context, args),
         Command::Export(args) => export(context, args),
         Command::Card(args) => card(context, args),
+        Command::Check(args) => super::integrity::check(context, args),
+        Command::Log(args) => super::integrity::log(context, args),
+        Command::AcceptRestore(args) => super::integrity::accept_restore(context, args),
         Command::Partner(PartnerCommand::Keygen(args)) => partner_keygen(context, args),
         Command::Partner(PartnerCommand::Open(args)) => partner_open(context, args),
     }
@@ -313,7 +304,8 @@ fn list(context: &Context) -> Result<()> {
 }
 
 fn show(context: &Context, args: ShowArgs) -> Result<()> {
-    let vault = context.open(Access::Read)?;
+    let mut vault = context.open(Access::Write)?;
+    record_show(&mut vault, &args)?;
     let dossier = vault.find(&args.dossier)?;
     if let Some(number) = args.note {
         let notes = vault.notes(dossier)?;
@@ -378,6 +370,38 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
         };
     }
     show_overview(&vault, dossier)
+}
+
+/// Journals what `show` is about to display, before anything is shown, so
+/// the access log misses no read (a failed display is still logged).
+fn record_show(vault: &mut Vault, args: &ShowArgs) -> Result<()> {
+    let dossier = vault.find(&args.dossier)?;
+    let id = dossier.id;
+    let object = match (args.note, args.attachment) {
+        (Some(number), _) => Some(
+            dossier
+                .notes
+                .get(number.wrapping_sub(1))
+                .map(|note| note.object)
+                .ok_or_else(|| Error::ItemNotFound {
+                    reference: format!("{} {number}", fl!("word-note")),
+                })?,
+        ),
+        (None, Some(number)) => Some(
+            dossier
+                .attachments
+                .get(number.wrapping_sub(1))
+                .map(|attachment| attachment.object)
+                .ok_or_else(|| Error::ItemNotFound {
+                    reference: format!("{} {number}", fl!("word-attachment")),
+                })?,
+        ),
+        (None, None) => None,
+    };
+    let items = object
+        .map(|object| vec![kluis::model::item_ref(id, object)])
+        .unwrap_or_default();
+    vault.record_access(id, kluis::format::AccessAction::Shown, items, None)
 }
 
 fn show_overview(vault: &Vault, dossier: &kluis::model::Dossier) -> Result<()> {
@@ -714,41 +738,18 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
             return Err(Error::OutputExists { path: output.clone() });
         }
     }
-    let recipient_key = match (&args.recipient, &args.recipient_file, args.passphrase) {
-        (Some(text), _, _) => Some((ExportRecipient::parse(text)?, None)),
-        (None, Some(path), _) => {
-            let contents = input::read_input(path)?.to_vec();
-            let contents = String::from_utf8(contents).map_err(|_| Error::NotUtf8 {
-                what: path.display().to_string(),
-            })?;
-            Some((ExportRecipient::parse_file(&contents)?, None))
-        }
-        (None, None, true) => {
-            let (recipient, passphrase) = ExportRecipient::generate_passphrase();
-            Some((recipient, Some(passphrase)))
-        }
-        _ => None,
-    };
+    let recipient_key = recipient_key(
+        args.recipient.as_deref(),
+        args.recipient_file.as_deref(),
+        args.passphrase,
+    )?;
 
     let mut vault = context.open(Access::Write)?;
     let book = ConsentBook::load(&vault)?;
     // An export encrypted to a key registered (on a card) for someone else
     // would reach the wrong person, whether given as the card or the key.
-    if let (Some((ExportRecipient::X25519(key), _)), Some(person)) = (&recipient_key, &args.for_person) {
-        let recipient = person_id(&vault, person)?;
-        let key = key.to_string();
-        for dossier in vault.dossiers() {
-            let owns = vault
-                .key_cards(dossier)?
-                .iter()
-                .any(|card| card.recipient.to_string() == key);
-            if owns && dossier.id != recipient {
-                let registration = dossier.details.registration().to_string();
-                return Err(Error::CardOfOtherPerson {
-                    reference: registration,
-                });
-            }
-        }
+    if let (Some((key, _)), Some(person)) = (&recipient_key, &args.for_person) {
+        ensure_key_of(&vault, key, &[person_id(&vault, person)?])?;
     }
     let recipient = recipient_arg(
         &vault,
@@ -848,6 +849,56 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
         .collect();
     if !grantors.is_empty() {
         eprintln!("{}", fl!("export-inform", names = grantors.join(", ")));
+    }
+    Ok(())
+}
+
+/// Reads the key an export or access log is encrypted to from the command
+/// line, with the generated passphrase when one was asked for.
+pub(super) fn recipient_key(
+    recipient: Option<&str>,
+    file: Option<&Path>,
+    passphrase: bool,
+) -> Result<Option<(ExportRecipient, Option<age::secrecy::SecretString>)>> {
+    Ok(match (recipient, file, passphrase) {
+        (Some(text), _, _) => Some((ExportRecipient::parse(text)?, None)),
+        (None, Some(path), _) => {
+            let contents = input::read_input(path)?.to_vec();
+            let contents = String::from_utf8(contents).map_err(|_| Error::NotUtf8 {
+                what: path.display().to_string(),
+            })?;
+            Some((ExportRecipient::parse_file(&contents)?, None))
+        }
+        (None, None, true) => {
+            let (recipient, passphrase) = ExportRecipient::generate_passphrase();
+            Some((recipient, Some(passphrase)))
+        }
+        _ => None,
+    })
+}
+
+/// Refuses an X25519 key that is registered on the card of a client other
+/// than `owners`: the file would reach the wrong person, whether the key
+/// was given as the card or as the key.
+pub(super) fn ensure_key_of(
+    vault: &Vault,
+    key: &ExportRecipient,
+    owners: &[kluis::ids::DossierId],
+) -> Result<()> {
+    let ExportRecipient::X25519(key) = key else {
+        return Ok(());
+    };
+    let key = key.to_string();
+    for dossier in vault.dossiers() {
+        let owns = vault
+            .key_cards(dossier)?
+            .iter()
+            .any(|card| card.recipient.to_string() == key);
+        if owns && !owners.contains(&dossier.id) {
+            return Err(Error::CardOfOtherPerson {
+                reference: dossier.details.registration().to_string(),
+            });
+        }
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ pub mod code {
     pub const BUSY: u8 = 8;
     pub const IO: u8 = 9;
     pub const INVALID_INPUT: u8 = 10;
+    pub const ROLLED_BACK: u8 = 11;
 }
 
 /// A message for the person at the terminal.
@@ -331,6 +332,42 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-receipt-invalid"),
             Some(fl!("hint-receipt-invalid")),
         ),
+        Error::ProblemsFound {
+            count,
+            rolled_back_only,
+        } => report(
+            if *rolled_back_only {
+                code::ROLLED_BACK
+            } else {
+                code::DAMAGED
+            },
+            fl!("error-problems-found", count = count),
+            Some(if *rolled_back_only {
+                fl!("hint-rolled-back")
+            } else {
+                fl!("hint-problems-found")
+            }),
+        ),
+        Error::RolledBack { seen, found } => report(
+            code::ROLLED_BACK,
+            fl!("error-rolled-back", seen = seen, found = found),
+            Some(fl!("hint-rolled-back")),
+        ),
+        Error::Forked { seq } => report(
+            code::ROLLED_BACK,
+            fl!("error-forked", seq = seq),
+            Some(fl!("hint-forked")),
+        ),
+        Error::SeenUnreadable { path } => report(
+            code::DAMAGED,
+            fl!("error-seen-unreadable", path = path.display().to_string()),
+            Some(fl!("hint-seen-unreadable")),
+        ),
+        Error::NoStateFolder => report(
+            code::IO,
+            fl!("error-no-state-folder"),
+            Some(fl!("hint-no-state-folder")),
+        ),
         Error::DiskFull { action: what, path } => report(
             code::IO,
             fl!(
@@ -404,7 +441,7 @@ fn damage_text(damage: &Damage) -> String {
     }
 }
 
-fn token_reason(reason: &TokenError) -> String {
+pub fn token_reason(reason: &TokenError) -> String {
     match reason {
         TokenError::Malformed(_) => fl!("token-malformed"),
         TokenError::BadSignature => fl!("token-bad-signature"),
@@ -424,6 +461,8 @@ fn journal_problem(problem: JournalProblem) -> String {
         JournalProblem::WrongNumber => fl!("journal-wrong-number"),
         JournalProblem::BrokenChain => fl!("journal-broken-chain"),
         JournalProblem::ForeignObject => fl!("journal-foreign-object"),
+        JournalProblem::OlderVersion => fl!("journal-older-version"),
+        JournalProblem::EventTooNew => fl!("journal-event-too-new"),
         _ => problem.to_string(),
     }
 }

@@ -1,11 +1,24 @@
 //! The `kluis` command line: clap definitions, localized help, and turning
 //! library results into output and exit codes.
 
+/// Writes a line to standard output, turning a failed write (a full disk,
+/// a closed pipe) into an error instead of a panic.
+macro_rules! out {
+    () => {
+        writeln!(io::stdout()).map_err(|err| Error::io(IoAction::Writing, "-", err))?
+    };
+    ($($arg:tt)*) => {
+        writeln!(io::stdout(), "{}", super::commands::printable(&format!($($arg)*)))
+            .map_err(|err| Error::io(IoAction::Writing, "-", err))?
+    };
+}
+
 pub mod args;
 pub mod commands;
 pub mod errors;
 pub mod help;
 pub mod input;
+pub mod integrity;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -11,10 +11,10 @@ use std::io::Read;
 use jiff::Timestamp;
 use serde_bytes::ByteBuf;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ObjectRole, Result};
 use crate::format::{
     CollectionRecord, ConsentKindRecord, ConsentPayload, DataClassRecord, RecipientRecord,
-    ReverificationPayload, ScopeRecord, WithdrawalPayload, FORMAT_VERSION,
+    ReverificationPayload, ScopeRecord, WithdrawalPayload, RECORD_VERSION,
 };
 use crate::ids::{DossierId, TokenId};
 use crate::model::{Attachment, Details, Vault};
@@ -221,6 +221,104 @@ impl ConsentBook {
     }
 }
 
+/// What a stored statement is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    Consent,
+    Withdrawal,
+    Reverification,
+}
+
+/// The verdict on one stored statement, for `kluis check`.
+#[derive(Debug)]
+pub struct StatementCheck {
+    pub grantor: DossierId,
+    pub id: TokenId,
+    pub kind: StatementKind,
+    /// `Err` with the reason when the statement does not verify or cannot
+    /// be read.
+    pub result: Result<()>,
+}
+
+/// Verifies every stored consent, withdrawal and re-verification on its
+/// own, so that one bad token does not hide the others. The checks are the
+/// ones [`ConsentBook::load`] makes.
+pub fn verify_each(vault: &Vault) -> Vec<StatementCheck> {
+    let mut checks = Vec::new();
+    for dossier in vault.dossiers() {
+        // A damaged key card is reported as damage of the card's object;
+        // tokens of this client are then checked against the others.
+        let keys: Vec<ed25519_dalek::VerifyingKey> = dossier
+            .cards
+            .iter()
+            .filter_map(|object| {
+                let bytes = vault.read_item(dossier, *object, ObjectRole::Consent).ok()?;
+                crate::partner::parse_card(&String::from_utf8_lossy(&bytes)).ok()
+            })
+            .map(|card| card.verifying_key)
+            .collect();
+        let signers = Signers {
+            vault: vault.id(),
+            counsellor: vault.verifying_key(),
+            grantor_keys: &keys,
+        };
+        let statements = dossier
+            .consents
+            .iter()
+            .map(|entry| {
+                (
+                    entry.token,
+                    entry.object,
+                    StatementKind::Consent,
+                    ObjectRole::Consent,
+                )
+            })
+            .chain(dossier.withdrawals.iter().map(|entry| {
+                (
+                    entry.token,
+                    entry.object,
+                    StatementKind::Withdrawal,
+                    ObjectRole::Withdrawal,
+                )
+            }))
+            .chain(dossier.reverifications.iter().map(|entry| {
+                (
+                    entry.token,
+                    entry.object,
+                    StatementKind::Reverification,
+                    ObjectRole::Consent,
+                )
+            }));
+        for (id, object, kind, role) in statements {
+            let result = vault.read_item(dossier, object, role).and_then(|bytes| {
+                let claimed = match kind {
+                    StatementKind::Consent => token::verify_consent(&bytes, &signers)
+                        .map(|payload| (payload.grantor, payload.id, payload.collection)),
+                    StatementKind::Withdrawal => token::verify_withdrawal(&bytes, &signers)
+                        .map(|payload| (payload.grantor, payload.id, payload.collection)),
+                    StatementKind::Reverification => token::verify_reverification(&bytes, &signers)
+                        .map(|payload| (payload.grantor, payload.id, payload.collection)),
+                };
+                claimed
+                    .and_then(|(grantor, claimed_id, collection)| {
+                        check_stored(vault, (dossier.id, id), (grantor, claimed_id), &collection)
+                    })
+                    .map_err(|reason| Error::InvalidToken {
+                        token: id.short(),
+                        reason,
+                    })
+            });
+            checks.push(StatementCheck {
+                grantor: dossier.id,
+                id,
+                kind,
+                result,
+            });
+        }
+    }
+    checks
+}
+
 /// Checks that a stored token is filed under its own grantor and id, and
 /// that its scanned form (if any) is in the grantor's dossier.
 fn check_stored(
@@ -408,7 +506,7 @@ fn consent_payload(
         None => dossiers.extend(couples.iter().copied()),
     }
     Ok(ConsentPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         id: TokenId::random(),
         vault: vault.id(),
         kind,
@@ -481,7 +579,7 @@ pub fn request(vault: &mut Vault, terms: ConsentTerms) -> Result<(TokenId, Strin
     }
     let proposed = consent_payload(vault, terms, CollectionRecord::SignedByGrantor, 0)?;
     let payload = crate::format::ConsentRequestPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         vault: vault.id(),
         proposed,
         grantor_name,
@@ -719,7 +817,7 @@ pub fn reverify<R: Read>(
     let grantor = status.payload.grantor;
     let (form, sha) = vault.add_attachment(grantor, confirmation)?;
     let payload = ReverificationPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         id: TokenId::random(),
         vault: vault.id(),
         grantor,
@@ -767,7 +865,7 @@ pub fn withdraw<R: Read>(
         WithdrawalMethod::NotInWriting => CollectionRecord::NotInWriting,
     };
     let payload = WithdrawalPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         id: TokenId::random(),
         vault: vault.id(),
         grantor,

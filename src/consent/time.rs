@@ -55,6 +55,11 @@ pub fn date_of(instant: Timestamp) -> Date {
     instant.to_zoned(zone()).date()
 }
 
+/// Formats an instant as `YYYY-MM-DD HH:MM` in the practice's time zone.
+pub fn minute_of(instant: Timestamp) -> String {
+    instant.to_zoned(zone()).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

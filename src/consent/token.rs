@@ -9,7 +9,7 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 
 use crate::format::{
     cbor, cose, CollectionRecord, ConsentPayload, FormatError, ReverificationPayload, WithdrawalPayload,
-    FORMAT_VERSION,
+    RECORD_VERSION,
 };
 use crate::ids::VaultId;
 
@@ -158,7 +158,7 @@ fn expected_signer(
 }
 
 fn check_common(version: u32, vault: VaultId, expected: VaultId) -> Result<(), TokenError> {
-    if version != FORMAT_VERSION {
+    if version != RECORD_VERSION {
         return Err(TokenError::UnsupportedVersion(version));
     }
     if vault != expected {
@@ -177,7 +177,7 @@ mod tests {
     fn payload(vault: VaultId) -> ConsentPayload {
         let grantor = DossierId::random();
         ConsentPayload {
-            version: FORMAT_VERSION,
+            version: RECORD_VERSION,
             id: TokenId::random(),
             vault,
             kind: ConsentKindRecord::PartnerExchange,

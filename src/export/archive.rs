@@ -58,7 +58,7 @@ fn signed_receipt(
         }
     }
     let payload = ReceiptPayload {
-        version: crate::format::FORMAT_VERSION,
+        version: crate::format::RECORD_VERSION,
         vault: vault.id(),
         recipient: plan.request.recipient.clone(),
         time: now.as_second(),

@@ -9,8 +9,23 @@ pub mod records;
 pub use cards::*;
 pub use records::*;
 
-/// The version of the vault format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the vault format this build writes: in the header of a
+/// new vault, in every journal entry and in `HEAD`.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The `version` of every other versioned record (identity, dossier key,
+/// details, notes, tokens, key cards, requests, receipts): unchanged since
+/// format version 1.
+pub const RECORD_VERSION: u32 = 1;
+
+/// The oldest version this build reads. A version 1 vault stays readable;
+/// the first entry this build appends to it has version 2.
+pub const OLDEST_READABLE_VERSION: u32 = 1;
+
+/// Returns whether this build reads vault files of `version`.
+pub fn readable_version(version: u32) -> bool {
+    (OLDEST_READABLE_VERSION..=FORMAT_VERSION).contains(&version)
+}
 
 /// The reason bytes could not be read as a kluis record.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -257,6 +257,104 @@ pub enum Event {
         request: TokenId,
         object: ObjectId,
     },
+    /// A dossier was read: shown, or its access log written out for the
+    /// client. Changes no state (format version 2).
+    LogAccess(AccessRecord),
+    /// The counsellor accepted a vault state that does not extend the one
+    /// this machine verified last, such as a restored backup. Changes no
+    /// state (format version 2).
+    LogRestoreAccepted(RestoreRecord),
+}
+
+impl Event {
+    /// Returns whether the event only records something that happened and
+    /// changes no state, so that a reader may skip kinds it does not know.
+    pub fn is_log_only(&self) -> bool {
+        matches!(self, Event::LogAccess(_) | Event::LogRestoreAccepted(_))
+    }
+}
+
+/// The prefix of every log-only event kind (vault-format.md, section 6.6).
+pub const LOG_EVENT_PREFIX: &str = "log-";
+
+/// The log-only kinds this version knows: one that does not decode is
+/// damage, not a kind to skip.
+const KNOWN_LOG_EVENTS: [&str; 2] = ["log-access", "log-restore-accepted"];
+
+/// Decodes an `EventRecord`. A record whose event kind is unknown but
+/// starts with [`LOG_EVENT_PREFIX`] decodes to `None`: a later version
+/// wrote a log-only event that this one may skip. Only the shape of such a
+/// record is checked; its signature was checked with its entry.
+pub fn decode_event_record(bytes: &[u8]) -> Result<Option<EventRecord>, super::FormatError> {
+    let strict = super::cbor::from_slice::<EventRecord>(bytes);
+    let Err(err) = strict else {
+        return strict.map(Some);
+    };
+    let Ok(value) = super::cbor::from_slice::<ciborium::Value>(bytes) else {
+        return Err(err);
+    };
+    let skippable = value.as_map().is_some_and(|fields| {
+        fields.len() == 2
+            && fields
+                .iter()
+                .any(|(key, value)| key.as_text() == Some("time") && value.as_integer().is_some())
+            && fields.iter().any(|(key, value)| {
+                key.as_text() == Some("event")
+                    && value.as_map().is_some_and(|event| {
+                        event.len() == 1
+                            && event[0].0.as_text().is_some_and(|kind| {
+                                kind.starts_with(LOG_EVENT_PREFIX) && !KNOWN_LOG_EVENTS.contains(&kind)
+                            })
+                    })
+            })
+    });
+    if skippable {
+        Ok(None)
+    } else {
+        Err(err)
+    }
+}
+
+/// One read of a dossier, with what NEN 7513 asks a log to hold: what was
+/// read, when (the event's time), by whom, of which client, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRecord {
+    /// The client's person dossier or the couple record that was read.
+    pub dossier: DossierId,
+    pub action: AccessAction,
+    /// The items read, as `<dossier>/<object>`; empty when only the
+    /// dossier's details and its list of items were shown.
+    pub items: Vec<String>,
+    /// The operating-system account that ran kluis.
+    pub user: String,
+    /// For a log written out for the client: the recipient it was
+    /// encrypted to, as in `DisclosureRecord`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_to: Option<String>,
+}
+
+/// How a dossier was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessAction {
+    /// Shown on screen or written to a file by `kluis show`.
+    Shown,
+    /// The client's access log, encrypted for the client.
+    LogExported,
+}
+
+/// The counsellor's acceptance of a vault state that does not extend the
+/// last one this machine verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreRecord {
+    /// The last entry this machine had verified: its number and SHA-256.
+    pub seen_seq: u64,
+    pub seen_entry: ByteBuf,
+    /// The last entry of the journal that was accepted in its place.
+    pub accepted_seq: u64,
+    pub accepted_entry: ByteBuf,
+    /// The operating-system account that ran kluis.
+    pub user: String,
 }
 
 /// The journal's account of one export decision, allowed or not.
@@ -436,4 +534,52 @@ pub struct ReceiptFile {
 pub struct WithheldCount {
     pub rule: String,
     pub count: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::cbor;
+    use ciborium::Value;
+
+    fn record_with_event(kind: &str) -> Vec<u8> {
+        let event = Value::Map(vec![(Value::Text(kind.into()), Value::Map(Vec::new()))]);
+        cbor::to_vec(&Value::Map(vec![
+            (Value::Text("time".into()), Value::Integer(1_780_000_000.into())),
+            (Value::Text("event".into()), event),
+        ]))
+    }
+
+    #[test]
+    fn unknown_log_only_event_is_skipped() {
+        assert_eq!(decode_event_record(&record_with_event("log-printed")), Ok(None));
+    }
+
+    #[test]
+    fn unknown_event_that_changes_state_is_rejected() {
+        assert!(decode_event_record(&record_with_event("note-moved")).is_err());
+        assert!(decode_event_record(&record_with_event("logbook-entry")).is_err());
+    }
+
+    #[test]
+    fn known_log_event_decodes() {
+        let record = EventRecord {
+            time: 1_780_000_000,
+            event: Event::LogAccess(AccessRecord {
+                dossier: DossierId::random(),
+                action: AccessAction::Shown,
+                items: Vec::new(),
+                user: "counsellor".into(),
+                encrypted_to: None,
+            }),
+        };
+        let decoded = decode_event_record(&cbor::to_vec(&record)).unwrap().unwrap();
+        assert_eq!(decoded, record);
+        assert!(decoded.event.is_log_only());
+    }
+
+    #[test]
+    fn a_malformed_log_event_of_a_known_kind_is_rejected() {
+        assert!(decode_event_record(&record_with_event("log-access")).is_err());
+    }
 }

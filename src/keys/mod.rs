@@ -80,7 +80,7 @@ impl CounsellorKeys {
     /// Encodes the keys as the plaintext of an identity file.
     fn to_record(&self, vault: VaultId) -> Zeroizing<Vec<u8>> {
         let record = IdentityRecord {
-            version: crate::format::FORMAT_VERSION,
+            version: crate::format::RECORD_VERSION,
             vault,
             age_identity: self.age.to_string().expose_secret().to_string(),
             signing_seed: self.signing.to_bytes().to_vec(),

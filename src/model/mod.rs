@@ -5,7 +5,7 @@ mod ops;
 mod read;
 pub mod text;
 
-pub use ops::{Attachment, NewPerson};
+pub use ops::{item_ref, Attachment, NewPerson};
 pub use read::{AttachmentView, DossierSummary, NoteView};
 
 use std::collections::HashMap;
@@ -17,12 +17,13 @@ use ed25519_dalek::VerifyingKey;
 
 use crate::error::{Damage, Error, Result};
 use crate::format::{
-    cbor, CoupleRecord, DisclosureRecord, Event, EventRecord, NoteKind, ObjectRef, PersonRecord, VaultHeader,
-    FORMAT_VERSION, HEADER_MAGIC,
+    cbor, decode_event_record, AccessRecord, CoupleRecord, DisclosureRecord, Event, EventRecord, NoteKind,
+    ObjectRef, PersonRecord, RestoreRecord, VaultHeader, FORMAT_VERSION, HEADER_MAGIC,
 };
 use crate::ids::{DossierId, ObjectId, TokenId, VaultId};
 use crate::keys::{self, CounsellorKeys, DossierKey, RecoveryKey};
 use crate::store::journal::Journal;
+use crate::store::seen::{Lineage, SeenHeads};
 use crate::store::{fsutil, Store, WriteLock, HEADER_FILE, IDENTITY_FILE, RECOVERY_FILE};
 
 /// Whether a dossier is a person's or a couple's.
@@ -98,6 +99,8 @@ pub struct Dossier {
     pub cards: Vec<ObjectId>,
     /// Consent requests handed to this person, by consent id.
     pub requests: Vec<(TokenId, ObjectId)>,
+    /// The key object and every details object, superseded ones included.
+    pub records: Vec<ObjectId>,
 }
 
 impl Dossier {
@@ -117,7 +120,26 @@ pub struct Vault {
     objects: HashMap<ObjectId, ObjectRef>,
     dossiers: Vec<Dossier>,
     disclosures: Vec<(i64, DisclosureRecord)>,
+    accesses: Vec<(i64, AccessRecord)>,
+    restores: Vec<(i64, RestoreRecord)>,
+    seen: SeenHeads,
+    /// Set for `check`: a dossier whose key or details cannot be read is
+    /// recorded in `broken` instead of failing the open.
+    tolerant: bool,
+    broken: Vec<BrokenDossier>,
     lock: Option<WriteLock>,
+}
+
+/// A dossier whose key or details could not be read while opening the vault
+/// for `check`.
+#[derive(Debug)]
+pub struct BrokenDossier {
+    pub id: DossierId,
+    /// When the journal created it (seconds since the epoch).
+    pub created: i64,
+    /// The registration number, when only a later details update is broken.
+    pub registration: Option<String>,
+    pub error: Error,
 }
 
 /// Whether a vault is opened to read or to change it.
@@ -131,6 +153,11 @@ impl Vault {
     /// Creates a new vault in `path`, which must not exist or be an empty
     /// folder. Returns the vault and the recovery key to show once.
     pub fn init(path: &Path, passphrase: SecretString) -> Result<(Self, RecoveryKey)> {
+        Self::init_with(path, passphrase, SeenHeads::default_location()?)
+    }
+
+    /// [`Vault::init`], remembering the new vault's journal in `seen`.
+    pub fn init_with(path: &Path, passphrase: SecretString, seen: SeenHeads) -> Result<(Self, RecoveryKey)> {
         keys::check_passphrase(&passphrase).map_err(Error::WeakPassphrase)?;
         ensure_empty(path)?;
 
@@ -183,6 +210,11 @@ impl Vault {
             objects: HashMap::new(),
             dossiers: Vec::new(),
             disclosures: Vec::new(),
+            accesses: Vec::new(),
+            restores: Vec::new(),
+            seen,
+            tolerant: false,
+            broken: Vec::new(),
             lock: Some(lock),
         };
         opened.commit(Vec::new(), Event::VaultCreated)?;
@@ -236,8 +268,86 @@ impl Vault {
         Ok(())
     }
 
-    /// Opens and verifies the vault in `path`.
+    /// Opens and verifies the vault in `path`, and checks that its journal
+    /// extends the last one this machine verified (see [`SeenHeads`]).
     pub fn open(path: &Path, passphrase: SecretString, access: Access) -> Result<Self> {
+        Self::open_with(path, passphrase, access, SeenHeads::default_location()?)
+    }
+
+    /// [`Vault::open`] with the machine's memory of verified journals in
+    /// `seen`.
+    pub fn open_with(path: &Path, passphrase: SecretString, access: Access, seen: SeenHeads) -> Result<Self> {
+        let vault = Self::open_unchecked(path, passphrase, access, seen)?;
+        vault
+            .seen
+            .lineage(vault.header.vault, &vault.journal)?
+            .into_result()?;
+        vault.seen.remember(vault.header.vault, &vault.journal)?;
+        Ok(vault)
+    }
+
+    /// Opens a vault whose journal may not extend the one this machine saw
+    /// last, such as a backup restored on purpose. If it does not, records
+    /// the counsellor's acceptance in the journal. Returns what was
+    /// accepted, or `None` when the journal extends what was seen.
+    ///
+    /// `confirm` is shown how the journal differs and the number of its
+    /// last entry; nothing is written unless it returns true.
+    pub fn accept_restore(
+        path: &Path,
+        passphrase: SecretString,
+        seen: SeenHeads,
+        confirm: impl FnOnce(Lineage, u64) -> bool,
+    ) -> Result<Option<RestoreRecord>> {
+        let mut vault = Self::open_unchecked(path, passphrase, Access::Write, seen)?;
+        let lineage = vault.seen.lineage(vault.header.vault, &vault.journal)?;
+        let seen_entry = match lineage {
+            Lineage::New | Lineage::Extends => {
+                vault.seen.remember(vault.header.vault, &vault.journal)?;
+                return Ok(None);
+            }
+            Lineage::RolledBack { seen, .. } | Lineage::Forked { seen } => seen,
+        };
+        if !confirm(lineage, vault.journal.last_seq()) {
+            return Err(Error::NotConfirmed);
+        }
+        let last = vault.journal.entries.last().expect("an opened vault has entry 1");
+        let record = RestoreRecord {
+            seen_seq: seen_entry.seq,
+            seen_entry: serde_bytes::ByteBuf::from(seen_entry.hash.to_vec()),
+            accepted_seq: last.seq,
+            accepted_entry: serde_bytes::ByteBuf::from(last.hash.to_vec()),
+            user: current_user(),
+        };
+        vault.commit(Vec::new(), Event::LogRestoreAccepted(record.clone()))?;
+        Ok(Some(record))
+    }
+
+    /// Opens and verifies the vault without comparing its journal with the
+    /// machine's memory; `check` reports that comparison itself.
+    pub(crate) fn open_unchecked(
+        path: &Path,
+        passphrase: SecretString,
+        access: Access,
+        seen: SeenHeads,
+    ) -> Result<Self> {
+        Self::open_inner(path, passphrase, access, seen, false)
+    }
+
+    /// Opens the vault to check it: journal damage still fails the open,
+    /// but a dossier whose key or details cannot be read is listed in
+    /// [`Vault::broken_dossiers`] and left out.
+    pub(crate) fn open_for_check(path: &Path, passphrase: SecretString, seen: SeenHeads) -> Result<Self> {
+        Self::open_inner(path, passphrase, Access::Read, seen, true)
+    }
+
+    fn open_inner(
+        path: &Path,
+        passphrase: SecretString,
+        access: Access,
+        seen: SeenHeads,
+        tolerant: bool,
+    ) -> Result<Self> {
         let store = Store::new(path);
         let header_path = store.file(HEADER_FILE);
         let Some(header_bytes) = fsutil::read_optional(&header_path)? else {
@@ -274,6 +384,11 @@ impl Vault {
             objects: HashMap::new(),
             dossiers: Vec::new(),
             disclosures: Vec::new(),
+            accesses: Vec::new(),
+            restores: Vec::new(),
+            seen,
+            tolerant,
+            broken: Vec::new(),
             lock,
         };
         vault.replay()?;
@@ -342,6 +457,36 @@ impl Vault {
             &self.keys.recipient(),
             &self.keys.signing,
         )
+    }
+
+    /// Returns every read of a dossier the journal records, oldest first.
+    pub fn accesses(&self) -> &[(i64, AccessRecord)] {
+        &self.accesses
+    }
+
+    /// Returns every restore the counsellor accepted, oldest first.
+    pub fn restores(&self) -> &[(i64, RestoreRecord)] {
+        &self.restores
+    }
+
+    /// Returns the dossiers that could not be read when opened for `check`.
+    pub fn broken_dossiers(&self) -> &[BrokenDossier] {
+        &self.broken
+    }
+
+    /// Returns the verified journal.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Returns the vault folder's store.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Returns every object the journal lists, with its hash.
+    pub fn objects(&self) -> &HashMap<ObjectId, ObjectRef> {
+        &self.objects
     }
 
     /// Returns the number of journal entries.
@@ -450,7 +595,8 @@ impl Vault {
         for object in objects {
             self.objects.insert(object.id, object);
         }
-        self.apply(record)
+        self.apply(record)?;
+        self.seen.remember(self.header.vault, &self.journal)
     }
 
     fn replay(&mut self) -> Result<()> {
@@ -458,8 +604,18 @@ impl Vault {
         for entry in entries {
             let file = crate::store::journal::entry_name(entry.seq);
             let plaintext = keys::open(&entry.payload.event, &self.keys.age, &file)?;
-            let record: EventRecord =
-                cbor::from_slice(&plaintext).map_err(|err| Error::unreadable(file.clone(), err))?;
+            let Some(record) =
+                decode_event_record(&plaintext).map_err(|err| Error::unreadable(file.clone(), err))?
+            else {
+                // A log-only event of a later version: nothing to replay.
+                continue;
+            };
+            if record.event.is_log_only() && entry.payload.version < 2 {
+                return Err(Error::Damaged(Damage::Journal {
+                    seq: entry.seq,
+                    problem: crate::error::JournalProblem::EventTooNew,
+                }));
+            }
             // An event may only name objects its own entry wrote, so an
             // entry cannot borrow another entry's note or key.
             let written: Vec<ObjectId> = entry.payload.objects.iter().map(|object| object.id).collect();
@@ -481,6 +637,45 @@ impl Vault {
     }
 
     fn apply(&mut self, record: EventRecord) -> Result<()> {
+        if !self.tolerant {
+            return self.apply_strictly(record);
+        }
+        let time = record.time;
+        let (dossier, creates) = match &record.event {
+            Event::PersonCreated { dossier, .. } | Event::CoupleCreated { dossier, .. } => {
+                (Some(*dossier), true)
+            }
+            other => (event_dossier(other), false),
+        };
+        if let Some(id) = dossier {
+            if self.broken.iter().any(|broken| broken.id == id) {
+                // Items of a dossier that cannot be read stay unchecked.
+                return Ok(());
+            }
+        }
+        match self.apply_strictly(record) {
+            Err(Error::Damaged(damage)) if dossier.is_some() => {
+                let id = dossier.expect("checked above");
+                let registration = if creates {
+                    None
+                } else {
+                    self.dossier(id)
+                        .ok()
+                        .map(|d| d.details.registration().to_string())
+                };
+                self.broken.push(BrokenDossier {
+                    id,
+                    created: time,
+                    registration,
+                    error: Error::Damaged(damage),
+                });
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn apply_strictly(&mut self, record: EventRecord) -> Result<()> {
         let time = record.time;
         match record.event {
             Event::VaultCreated => {}
@@ -501,6 +696,7 @@ impl Vault {
                 if key.dossier != dossier {
                     return Err(Error::Damaged(Damage::Modified { file }));
                 }
+                let records = vec![key_ref.id, details];
                 let details = self.read_details(&key, details)?;
                 self.dossiers.push(Dossier {
                     id: dossier,
@@ -513,12 +709,14 @@ impl Vault {
                     reverifications: Vec::new(),
                     cards: Vec::new(),
                     requests: Vec::new(),
+                    records,
                 });
             }
             Event::DetailsUpdated { dossier, details } => {
                 let position = self.position(dossier)?;
                 let updated = self.read_details(&self.dossiers[position].key, details)?;
                 self.dossiers[position].details = updated;
+                self.dossiers[position].records.push(details);
             }
             Event::NoteAdded { dossier, note, kind } => {
                 self.dossier_mut(dossier)?.notes.push(NoteEntry {
@@ -563,6 +761,11 @@ impl Vault {
                 });
             }
             Event::DisclosureDecided(record) => self.disclosures.push((time, record)),
+            Event::LogAccess(record) => {
+                self.dossier(record.dossier)?;
+                self.accesses.push((time, record));
+            }
+            Event::LogRestoreAccepted(record) => self.restores.push((time, record)),
             Event::ReverificationRecorded {
                 dossier,
                 token,
@@ -627,6 +830,39 @@ impl Vault {
     }
 }
 
+/// Returns the operating-system account running kluis, for the access log.
+pub fn current_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .or_else(account_of_process)
+        .unwrap_or_else(|| "?".to_string())
+}
+
+/// Looks up the account that owns this process in `/etc/passwd`, for
+/// sessions without `USER` (services, containers, `env -i`).
+#[cfg(unix)]
+fn account_of_process() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split(':');
+            let name = fields.next()?;
+            let id = fields.nth(1)?.parse::<u32>().ok()?;
+            (id == uid).then(|| name.to_string())
+        })
+        .next()
+        .or_else(|| Some(format!("uid {uid}")))
+}
+
+#[cfg(not(unix))]
+fn account_of_process() -> Option<String> {
+    None
+}
+
 /// Names the dossier and the object's role in a damage error.
 pub fn in_dossier(err: Error, dossier: &Dossier, role: crate::error::ObjectRole) -> Error {
     let (file, missing) = match err {
@@ -659,10 +895,31 @@ fn check_recovery_file(store: &Store, header: &VaultHeader) -> Result<()> {
     Ok(())
 }
 
+/// Returns the dossier an event changes or reads, if any.
+fn event_dossier(event: &Event) -> Option<DossierId> {
+    match event {
+        Event::VaultCreated | Event::DisclosureDecided(_) | Event::LogRestoreAccepted(_) => None,
+        Event::PersonCreated { dossier, .. }
+        | Event::CoupleCreated { dossier, .. }
+        | Event::DetailsUpdated { dossier, .. }
+        | Event::NoteAdded { dossier, .. }
+        | Event::AttachmentAdded { dossier, .. }
+        | Event::ConsentRecorded { dossier, .. }
+        | Event::WithdrawalRecorded { dossier, .. }
+        | Event::ReverificationRecorded { dossier, .. }
+        | Event::KeyCardRegistered { dossier, .. }
+        | Event::ConsentRequested { dossier, .. } => Some(*dossier),
+        Event::LogAccess(record) => Some(record.dossier),
+    }
+}
+
 /// Lists the objects an event refers to.
 fn event_objects(event: &Event) -> Vec<ObjectId> {
     match event {
-        Event::VaultCreated | Event::DisclosureDecided(_) => Vec::new(),
+        Event::VaultCreated
+        | Event::DisclosureDecided(_)
+        | Event::LogAccess(_)
+        | Event::LogRestoreAccepted(_) => Vec::new(),
         Event::PersonCreated { key, details, .. } | Event::CoupleCreated { key, details, .. } => {
             vec![*key, *details]
         }
@@ -685,7 +942,7 @@ fn read_header(bytes: &[u8]) -> Result<VaultHeader> {
             crate::format::FormatError::Invalid("not a kluis vault"),
         ));
     }
-    if header.version != FORMAT_VERSION {
+    if !crate::format::readable_version(header.version) {
         return Err(Error::UnsupportedVersion {
             found: header.version,
         });

@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 use super::{Details, Dossier, Vault};
 use crate::error::{Error, Field, Result};
 use crate::format::{
-    cbor, AttachmentRecord, CoupleRecord, DisclosureRecord, Event, NoteBody, NoteKind, NoteRecord, ObjectRef,
-    PersonRecord,
+    cbor, AccessAction, AccessRecord, AttachmentRecord, CoupleRecord, DisclosureRecord, Event, NoteBody,
+    NoteKind, NoteRecord, ObjectRef, PersonRecord,
 };
 use crate::ids::{DossierId, ObjectId, TokenId};
 use crate::keys::{self, DossierKey};
@@ -303,6 +303,26 @@ impl Vault {
         )
     }
 
+    /// Journals one read of a dossier for the access log: `items` as
+    /// [`item_ref`] names them, empty for the details and list of items.
+    pub fn record_access(
+        &mut self,
+        dossier: DossierId,
+        action: AccessAction,
+        items: Vec<String>,
+        encrypted_to: Option<String>,
+    ) -> Result<()> {
+        self.dossier(dossier)?;
+        let record = AccessRecord {
+            dossier,
+            action,
+            items,
+            user: super::current_user(),
+            encrypted_to,
+        };
+        self.commit(Vec::new(), Event::LogAccess(record))
+    }
+
     /// Journals one disclosure decision.
     pub fn record_disclosure(&mut self, record: DisclosureRecord) -> Result<()> {
         self.commit(Vec::new(), Event::DisclosureDecided(record))
@@ -338,4 +358,10 @@ impl Vault {
         self.store
             .put_object(&keys::seal(&[dossier.key.recipient()], plaintext))
     }
+}
+
+/// Names an item of a dossier in the journal: `<dossier>/<object>`, as
+/// disclosure records do.
+pub fn item_ref(dossier: DossierId, object: ObjectId) -> String {
+    format!("{dossier}/{object}")
 }

@@ -199,3 +199,16 @@ impl Vault {
         Ok(tokens)
     }
 }
+
+impl Vault {
+    /// Reads and decrypts one of a dossier's objects, with damage reported
+    /// as in `role` of that dossier.
+    pub fn read_item(
+        &self,
+        dossier: &Dossier,
+        object: ObjectId,
+        role: ObjectRole,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        self.read_sealed(dossier, object, role)
+    }
+}

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, IoAction, Result};
 use crate::format::{
-    cbor, cose, CardRole, KeyCardPayload, PartnerIdentityRecord, ReceiptPayload, FORMAT_VERSION,
+    cbor, cose, CardRole, KeyCardPayload, PartnerIdentityRecord, ReceiptPayload, RECORD_VERSION,
 };
 use crate::keys::{MAX_SCRYPT_WORK_FACTOR, SCRYPT_WORK_FACTOR};
 use crate::store::fsutil;
@@ -77,7 +77,7 @@ impl PartnerKeys {
     /// Encrypts the keys with a passphrase (age scrypt), for the key file.
     pub fn seal(&self, passphrase: SecretString) -> Vec<u8> {
         let record = PartnerIdentityRecord {
-            version: FORMAT_VERSION,
+            version: RECORD_VERSION,
             age_identity: self.age.to_string().expose_secret().to_string(),
             signing_seed: self.signing.to_bytes().to_vec(),
         };
@@ -141,7 +141,7 @@ impl PartnerKeys {
 /// public keys in base64.
 pub fn make_card(role: CardRole, recipient: &x25519::Recipient, signing: &SigningKey) -> String {
     let payload = KeyCardPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         role,
         age_recipient: recipient.to_string(),
         signing_key: serde_bytes::ByteBuf::from(signing.verifying_key().to_bytes().to_vec()),
@@ -179,7 +179,7 @@ pub fn parse_card(text: &str) -> Result<KeyCard> {
     let key = VerifyingKey::from_bytes(&kid).map_err(|_| Error::InvalidCard)?;
     let payload = envelope.verify(&key).map_err(|_| Error::InvalidCard)?;
     let payload: KeyCardPayload = cbor::from_slice(&payload).map_err(|_| Error::InvalidCard)?;
-    if payload.version != FORMAT_VERSION || payload.signing_key.as_slice() != kid.as_slice() {
+    if payload.version != RECORD_VERSION || payload.signing_key.as_slice() != kid.as_slice() {
         return Err(Error::InvalidCard);
     }
     let recipient = payload
@@ -319,7 +319,7 @@ pub fn read_request(text: &str, counsellor: &KeyCard) -> Result<crate::format::C
         .map_err(|_| Error::InvalidRequest)?;
     let request: crate::format::ConsentRequestPayload =
         cbor::from_slice(&payload).map_err(|_| Error::InvalidRequest)?;
-    let consistent = request.version == FORMAT_VERSION
+    let consistent = request.version == RECORD_VERSION
         && request.proposed.vault == request.vault
         && request.proposed.collection == crate::format::CollectionRecord::SignedByGrantor;
     if !consistent {
@@ -349,7 +349,7 @@ pub fn read_own_consent(text: &str, keys: &PartnerKeys) -> Result<crate::format:
 /// Signs the withdrawal of a consent with the client's own key.
 pub fn sign_withdrawal(consent: &crate::format::ConsentPayload, keys: &PartnerKeys) -> String {
     let payload = crate::format::WithdrawalPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         id: crate::ids::TokenId::random(),
         vault: consent.vault,
         grantor: consent.grantor,
@@ -366,7 +366,7 @@ pub fn sign_withdrawal(consent: &crate::format::ConsentPayload, keys: &PartnerKe
 /// Signs a re-verification of a consent with the client's own key.
 pub fn sign_reverification(consent: &crate::format::ConsentPayload, keys: &PartnerKeys) -> String {
     let payload = crate::format::ReverificationPayload {
-        version: FORMAT_VERSION,
+        version: RECORD_VERSION,
         id: crate::ids::TokenId::random(),
         vault: consent.vault,
         grantor: consent.grantor,

@@ -14,7 +14,9 @@ use serde_bytes::ByteBuf;
 
 use super::{fsutil, sha256, Store, HEAD_FILE, JOURNAL_DIR};
 use crate::error::{Damage, Error, IoAction, JournalProblem, Result};
-use crate::format::{cbor, cose, EntryPayload, FormatError, HeadPayload, ObjectRef, FORMAT_VERSION};
+use crate::format::{
+    cbor, cose, readable_version, EntryPayload, FormatError, HeadPayload, ObjectRef, FORMAT_VERSION,
+};
 use crate::ids::VaultId;
 
 /// One verified journal entry.
@@ -58,6 +60,17 @@ impl Journal {
                 break;
             };
             let entry = verify_entry(&bytes, seq, vault, &prev, key)?;
+            // A writer of version n never appends an entry of an older
+            // version, so a lower version after a higher one is a splice.
+            if entries
+                .last()
+                .is_some_and(|last| entry.payload.version < last.payload.version)
+            {
+                return Err(Error::Damaged(Damage::Journal {
+                    seq,
+                    problem: JournalProblem::OlderVersion,
+                }));
+            }
             if seq == head.seq && entry.hash.as_slice() != head.entry.as_slice() {
                 return Err(Error::Damaged(Damage::Modified {
                     file: HEAD_FILE.into(),
@@ -127,7 +140,7 @@ fn verify_entry(
         _ => broken(JournalProblem::Malformed),
     })?;
     let payload: EntryPayload = cbor::from_slice(&payload).map_err(|_| broken(JournalProblem::Malformed))?;
-    if payload.version != FORMAT_VERSION {
+    if !readable_version(payload.version) {
         return Err(Error::UnsupportedVersion {
             found: payload.version,
         });
@@ -161,7 +174,7 @@ fn read_head(store: &Store, vault: VaultId, key: &VerifyingKey) -> Result<HeadPa
     };
     let payload = cose::verify(&bytes, cose::HEAD, key).map_err(|err| Error::unreadable(HEAD_FILE, err))?;
     let head: HeadPayload = cbor::from_slice(&payload).map_err(|err| Error::unreadable(HEAD_FILE, err))?;
-    if head.version != FORMAT_VERSION {
+    if !readable_version(head.version) {
         return Err(Error::UnsupportedVersion { found: head.version });
     }
     if head.vault != vault {

@@ -15,6 +15,7 @@
 
 pub mod fsutil;
 pub mod journal;
+pub mod seen;
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};

@@ -176,7 +176,14 @@ pub fn kluis(vault: &Path, lang: &str, passphrase: Option<&str>) -> assert_cmd::
     for name in CLEARED_VARS {
         command.env_remove(name);
     }
-    command.env("KLUIS_VAULT", vault).env("LANG", lang);
+    // Each test's vault gets its own memory of verified journals next to
+    // it: copies of one template share a vault id, and would otherwise look
+    // like forks of each other.
+    let state = vault.parent().unwrap_or(vault).join("kluis-state");
+    command
+        .env("KLUIS_VAULT", vault)
+        .env("LANG", lang)
+        .env("KLUIS_STATE_DIR", state);
     if let Some(passphrase) = passphrase {
         command.env("KLUIS_PASSPHRASE", passphrase);
     }

@@ -1,0 +1,196 @@
+//! The access log of one client or couple: every time their data was read
+//! or disclosed, from the journal, with what NEN 7513 asks a log to hold
+//! (what, when, by whom, which client, which action, under which consent).
+//!
+//! A person's log covers their own dossier and every couple record they
+//! are a partner in, because a couple record holds data about both.
+
+use jiff::Timestamp;
+
+use crate::format::{AccessAction, DisclosureRecord, RecipientRecord};
+use crate::ids::{DossierId, TokenId};
+use crate::model::{Dossier, Vault};
+
+/// One item of a dossier, as the log names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemName {
+    /// The dossier's details and its list of items.
+    Overview,
+    Note(usize),
+    /// A paragraph of a joint note: the note's number, the paragraph's.
+    Paragraph(usize, usize),
+    Attachment(usize),
+    /// An item the dossier no longer lists.
+    Unknown,
+}
+
+/// What happened to the client's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogEvent {
+    /// Read by the counsellor, or the log itself sent to the client.
+    Read {
+        action: AccessAction,
+        items: Vec<ItemName>,
+        user: String,
+        encrypted_to: Option<String>,
+    },
+    /// An export decision that concerned the client's data.
+    Disclosure {
+        recipient: RecipientRecord,
+        /// The client's items that went out (none when nothing was written).
+        disclosed: Vec<ItemName>,
+        /// The client's items that were withheld.
+        withheld: usize,
+        /// The consents the disclosed items relied on.
+        consents: Vec<TokenId>,
+        written: bool,
+        encrypted_to: String,
+    },
+    /// An older or diverging copy of the whole vault was accepted: reads
+    /// and disclosures recorded only in the other copy are not in this log.
+    RestoreAccepted { seen: u64, accepted: u64, user: String },
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// Seconds since the epoch, as the journal recorded it.
+    pub time: i64,
+    /// The dossier or couple record the line is about.
+    pub dossier: DossierId,
+    pub event: LogEvent,
+}
+
+/// Returns the log of `client` between `from` (inclusive) and `until`
+/// (exclusive), oldest first.
+pub fn for_client(
+    vault: &Vault,
+    client: &Dossier,
+    from: Option<Timestamp>,
+    until: Option<Timestamp>,
+) -> Vec<LogEntry> {
+    let mut covered: Vec<&Dossier> = vec![client];
+    if !client.is_couple() {
+        covered.extend(vault.couples_of(client.id));
+    }
+    let in_period = |time: i64| {
+        from.is_none_or(|from| time >= from.as_second()) && until.is_none_or(|until| time < until.as_second())
+    };
+    let mut entries = Vec::new();
+    for (time, record) in vault.accesses() {
+        if !in_period(*time) {
+            continue;
+        }
+        let Some(dossier) = covered.iter().find(|d| d.id == record.dossier) else {
+            continue;
+        };
+        let items = if record.items.is_empty() {
+            vec![ItemName::Overview]
+        } else {
+            record.items.iter().map(|item| name_item(dossier, item)).collect()
+        };
+        entries.push(LogEntry {
+            time: *time,
+            dossier: dossier.id,
+            event: LogEvent::Read {
+                action: record.action,
+                items,
+                user: record.user.clone(),
+                encrypted_to: record.encrypted_to.clone(),
+            },
+        });
+    }
+    for (time, record) in vault.disclosures() {
+        if !in_period(*time) {
+            continue;
+        }
+        for dossier in &covered {
+            if let Some(event) = disclosure_about(dossier, record) {
+                entries.push(LogEntry {
+                    time: *time,
+                    dossier: dossier.id,
+                    event,
+                });
+            }
+        }
+    }
+    for (time, record) in vault.restores() {
+        if in_period(*time) {
+            entries.push(LogEntry {
+                time: *time,
+                dossier: client.id,
+                event: LogEvent::RestoreAccepted {
+                    seen: record.seen_seq,
+                    accepted: record.accepted_seq,
+                    user: record.user.clone(),
+                },
+            });
+        }
+    }
+    entries.sort_by_key(|entry| entry.time);
+    entries
+}
+
+/// Returns the part of a disclosure that concerns `dossier`'s items, if any.
+fn disclosure_about(dossier: &Dossier, record: &DisclosureRecord) -> Option<LogEvent> {
+    let prefix = format!("{}/", dossier.id);
+    let mine: Vec<_> = record
+        .items
+        .iter()
+        .filter(|item| item.item.starts_with(&prefix))
+        .collect();
+    if mine.is_empty() {
+        return None;
+    }
+    let disclosed: Vec<_> = mine
+        .iter()
+        .filter(|item| item.allowed && record.written)
+        .collect();
+    let mut consents: Vec<TokenId> = disclosed
+        .iter()
+        .flat_map(|item| item.consents.iter().copied())
+        .collect();
+    consents.sort_by_key(|id| id.0);
+    consents.dedup();
+    Some(LogEvent::Disclosure {
+        recipient: record.recipient.clone(),
+        disclosed: disclosed
+            .iter()
+            .map(|item| name_item(dossier, &item.item))
+            .collect(),
+        withheld: mine.len() - disclosed.len(),
+        consents,
+        written: record.written,
+        encrypted_to: record.encrypted_to.clone(),
+    })
+}
+
+/// Turns `<dossier>/<object>` or `<dossier>/<object>#<paragraph>` into a
+/// note, paragraph or attachment number of `dossier`.
+fn name_item(dossier: &Dossier, item: &str) -> ItemName {
+    let Some((_, rest)) = item.split_once('/') else {
+        return ItemName::Unknown;
+    };
+    let (object, paragraph) = match rest.split_once('#') {
+        Some((object, paragraph)) => (object, paragraph.parse::<usize>().ok()),
+        None => (rest, None),
+    };
+    if let Some(index) = dossier
+        .notes
+        .iter()
+        .position(|note| note.object.to_string() == object)
+    {
+        return match paragraph {
+            Some(paragraph) => ItemName::Paragraph(index + 1, paragraph),
+            None => ItemName::Note(index + 1),
+        };
+    }
+    if let Some(index) = dossier
+        .attachments
+        .iter()
+        .position(|attachment| attachment.object.to_string() == object)
+    {
+        return ItemName::Attachment(index + 1);
+    }
+    ItemName::Unknown
+}

@@ -1,0 +1,191 @@
+//! This machine's memory of the last journal entry it verified for each
+//! vault, kept outside the vault so that a folder rolled back to an older
+//! copy, or forked into two histories, is noticed on open (guarantee G4).
+//!
+//! One small file per vault, named by the vault's random id, in
+//! `$KLUIS_STATE_DIR` or else `kluis/seen` in the user's local state folder.
+//! It holds no name and no content: the vault id, an entry number and the
+//! entry's SHA-256.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+
+use super::fsutil;
+use super::journal::Journal;
+use crate::error::{Error, Result};
+use crate::format::cbor;
+use crate::ids::VaultId;
+
+/// The environment variable that moves the memory folder.
+pub const STATE_DIR_VAR: &str = "KLUIS_STATE_DIR";
+
+/// The last entry a machine verified: its number and its SHA-256.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeenEntry {
+    pub seq: u64,
+    pub hash: [u8; 32],
+}
+
+/// How a journal relates to the entry this machine saw last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lineage {
+    /// Nothing was remembered for this vault: the first open here.
+    New,
+    /// The journal contains the remembered entry, unchanged.
+    Extends,
+    /// The journal ends before the remembered entry.
+    RolledBack { seen: SeenEntry, found: u64 },
+    /// The journal has an entry with the remembered number but other bytes.
+    Forked { seen: SeenEntry },
+}
+
+impl Lineage {
+    /// Returns the error for a journal that does not extend what was seen.
+    pub fn into_result(self) -> Result<()> {
+        match self {
+            Lineage::New | Lineage::Extends => Ok(()),
+            Lineage::RolledBack { seen, found } => Err(Error::RolledBack {
+                seen: seen.seq,
+                found,
+            }),
+            Lineage::Forked { seen } => Err(Error::Forked { seq: seen.seq }),
+        }
+    }
+}
+
+/// The file stored per vault.
+#[derive(Debug, Serialize, Deserialize)]
+struct SeenRecord {
+    vault: VaultId,
+    seq: u64,
+    entry: ByteBuf,
+}
+
+/// The folder of remembered entries.
+#[derive(Debug, Clone)]
+pub struct SeenHeads {
+    folder: PathBuf,
+}
+
+impl SeenHeads {
+    /// Uses `folder` to remember entries.
+    pub fn at(folder: impl Into<PathBuf>) -> Self {
+        Self {
+            folder: folder.into(),
+        }
+    }
+
+    /// Uses `$KLUIS_STATE_DIR`, or `kluis/seen` in the user's local state
+    /// folder (`$XDG_STATE_HOME`, `~/.local/state` on Linux; the local data
+    /// folder elsewhere).
+    pub fn default_location() -> Result<Self> {
+        if let Some(folder) = std::env::var_os(STATE_DIR_VAR).filter(|value| !value.is_empty()) {
+            return Ok(Self::at(folder));
+        }
+        let dirs = directories::BaseDirs::new().ok_or(Error::NoStateFolder)?;
+        let base = dirs
+            .state_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dirs.data_local_dir().to_path_buf());
+        Ok(Self::at(base.join("kluis").join("seen")))
+    }
+
+    /// Returns the folder the memory lives in.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    fn file(&self, vault: VaultId) -> PathBuf {
+        self.folder.join(vault.to_hex())
+    }
+
+    /// Returns the entry remembered for `vault`, if any.
+    pub fn load(&self, vault: VaultId) -> Result<Option<SeenEntry>> {
+        let path = self.file(vault);
+        let Some(bytes) = fsutil::read_optional(&path)? else {
+            return Ok(None);
+        };
+        let unreadable = || Error::SeenUnreadable { path: path.clone() };
+        let record: SeenRecord = cbor::from_slice(&bytes).map_err(|_| unreadable())?;
+        let hash: [u8; 32] = record.entry.as_slice().try_into().map_err(|_| unreadable())?;
+        if record.vault != vault || record.seq == 0 {
+            return Err(unreadable());
+        }
+        Ok(Some(SeenEntry {
+            seq: record.seq,
+            hash,
+        }))
+    }
+
+    /// Compares `journal` with the entry remembered for `vault`.
+    pub fn lineage(&self, vault: VaultId, journal: &Journal) -> Result<Lineage> {
+        Ok(match self.load(vault)? {
+            None => Lineage::New,
+            Some(seen) => compare(seen, journal),
+        })
+    }
+
+    /// Remembers the last entry of `journal` for `vault`, unless the same
+    /// entry is remembered already. Replaces the file in one step.
+    pub fn remember(&self, vault: VaultId, journal: &Journal) -> Result<()> {
+        let Some(last) = journal.entries.last() else {
+            return Ok(());
+        };
+        let seen = SeenEntry {
+            seq: last.seq,
+            hash: last.hash,
+        };
+        if self.load(vault).ok().flatten() == Some(seen) {
+            return Ok(());
+        }
+        fsutil::create_private_dir(&self.folder)?;
+        let record = SeenRecord {
+            vault,
+            seq: seen.seq,
+            entry: ByteBuf::from(seen.hash.to_vec()),
+        };
+        fsutil::replace(&self.file(vault), &cbor::to_vec(&record))
+    }
+}
+
+/// Compares a journal with a remembered entry.
+pub fn compare(seen: SeenEntry, journal: &Journal) -> Lineage {
+    match journal.entries.get((seen.seq - 1) as usize) {
+        None => Lineage::RolledBack {
+            seen,
+            found: journal.last_seq(),
+        },
+        Some(entry) if entry.hash == seen.hash => Lineage::Extends,
+        Some(_) => Lineage::Forked { seen },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_file_damaged_is_reported_not_ignored() {
+        let folder = tempfile::tempdir().unwrap();
+        let heads = SeenHeads::at(folder.path());
+        let vault = VaultId::random();
+        std::fs::write(folder.path().join(vault.to_hex()), b"not cbor").unwrap();
+        assert!(matches!(heads.load(vault), Err(Error::SeenUnreadable { .. })));
+    }
+
+    #[test]
+    fn memory_file_of_another_vault_is_rejected() {
+        let folder = tempfile::tempdir().unwrap();
+        let heads = SeenHeads::at(folder.path());
+        let (one, other) = (VaultId::random(), VaultId::random());
+        let record = SeenRecord {
+            vault: other,
+            seq: 3,
+            entry: ByteBuf::from(vec![7; 32]),
+        };
+        std::fs::write(folder.path().join(one.to_hex()), cbor::to_vec(&record)).unwrap();
+        assert!(matches!(heads.load(one), Err(Error::SeenUnreadable { .. })));
+    }
+}

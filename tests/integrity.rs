@@ -1,0 +1,594 @@
+//! Integration tests of the integrity commands through the real binary:
+//! rollback and fork detection with `accept-restore`, `kluis check` and what
+//! it says about each kind of damage, and the access log (`show` and
+//! exports journaled, `kluis log` shown, filtered and exported).
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use age::secrecy::SecretString;
+use common::sample;
+use common::{copy_tree, require_tool, AgeKey, TestVault, DUTCH, ENGLISH, PASSPHRASE};
+use kluis::model::{Access, Vault};
+use kluis::store::seen::SeenHeads;
+use kluis::store::Store;
+
+const EXIT_DAMAGED: i32 = 5;
+const EXIT_ROLLED_BACK: i32 = 11;
+
+/// What `kluis check` prints when nothing is wrong.
+const CLEAN: &str = "No problems found.";
+
+/// The object files of one dossier's notes and attachments, in order.
+struct DossierFiles {
+    notes: Vec<PathBuf>,
+    attachment_records: Vec<PathBuf>,
+    attachment_contents: Vec<PathBuf>,
+}
+
+/// Looks up where a dossier's items are stored, through the library, with
+/// a memory of its own so the vault's own memory is untouched.
+fn files_of(vault: &TestVault, registration: &str) -> DossierFiles {
+    let memory = tempfile::tempdir().unwrap();
+    let opened = Vault::open_with(
+        &vault.path,
+        SecretString::from(PASSPHRASE),
+        Access::Read,
+        SeenHeads::at(memory.path()),
+    )
+    .expect("the vault opens");
+    let dossier = opened.find(registration).expect("the dossier exists");
+    let path = |object| vault.path.join(Store::object_name(object));
+    DossierFiles {
+        notes: dossier.notes.iter().map(|note| path(note.object)).collect(),
+        attachment_records: dossier.attachments.iter().map(|a| path(a.object)).collect(),
+        attachment_contents: dossier.attachments.iter().map(|a| path(a.blob)).collect(),
+    }
+}
+
+fn flip_byte(path: &Path, at: usize) {
+    let mut bytes = fs::read(path).unwrap();
+    let at = at.min(bytes.len() - 1);
+    bytes[at] ^= 0x20;
+    fs::write(path, bytes).unwrap();
+}
+
+/// Replaces the vault folder with `copy`, as a sync service or a restored
+/// backup would.
+fn put_back(vault: &TestVault, copy: &Path) {
+    fs::remove_dir_all(&vault.path).unwrap();
+    copy_tree(copy, &vault.path);
+}
+
+fn note_file(vault: &TestVault, name: &str, text: &str) -> String {
+    vault.write_file(name, text).to_str().unwrap().to_string()
+}
+
+/// Copies the vault, adds a note (which this computer remembers), and puts
+/// the copy back. Returns the note's file, for adding it again.
+fn roll_back_one_note(vault: &TestVault) -> String {
+    vault.ok(&["list"]);
+    let old = vault.file("old-copy");
+    copy_tree(&vault.path, &old);
+    let note = note_file(vault, "later.md", "een latere sessie");
+    vault.ok(&[
+        "note",
+        "add",
+        sample::A,
+        "--kind",
+        "session",
+        "--date",
+        "2026-05-04",
+        "--file",
+        &note,
+    ]);
+    put_back(vault, &old);
+    note
+}
+
+#[test]
+fn rolled_back_vault_refused_until_accepted() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let note = roll_back_one_note(&couple);
+
+    for args in [
+        vec!["list"],
+        vec!["show", sample::A, "--note", "1"],
+        vec![
+            "note",
+            "add",
+            sample::A,
+            "--kind",
+            "session",
+            "--date",
+            "2026-05-05",
+            "--file",
+            &note,
+        ],
+    ] {
+        let refused = couple.run(&args);
+        refused.expect_error(
+            EXIT_ROLLED_BACK,
+            "error: this vault is older than the state this computer verified before: its journal ends at entry 12, but entry 13 was seen here",
+            "hint: Someone or something (a sync service, a restored copy) put back older files, which can bring back a withdrawn consent. Nothing was shown or changed. If you restored a backup on purpose, run `kluis accept-restore`; otherwise restore the newest copy of the vault folder.",
+        );
+        assert!(refused.stdout.is_empty(), "{args:?} printed {}", refused.stdout);
+    }
+    let check = couple.run(&["check"]);
+    check.expect_code(EXIT_ROLLED_BACK);
+    assert!(
+        check.stdout.contains(
+            "  ✗ The vault is older than the state this computer verified before: the journal ends at entry 12, but entry 13 was seen here"
+        ),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(couple.journal_len(), 12, "nothing was written while refused");
+
+    // Declining the prompt (no terminal, no --yes) changes nothing.
+    couple.run(&["accept-restore"]).expect_code(7);
+    let accepted = couple.ok(&["accept-restore", "--yes"]);
+    accepted.expect_stderr_line("This computer verified entry 13 of this vault before; the vault now ends at entry 12. What was recorded after entry 12 is not in this copy.");
+    accepted.expect_stderr_line("Accepted. The journal records it in entry 13.");
+    couple.ok(&["list"]);
+    couple.ok(&["check"]);
+    let log = couple.ok(&["log", sample::A]);
+    assert!(
+        log.stdout
+            .contains("accepted an older copy of the vault (entry 12 instead of 13)"),
+        "{}",
+        log.stdout
+    );
+    // Accepting again has nothing to accept.
+    couple.ok(&["accept-restore", "--yes"]).expect_stderr_line(
+        "This vault extends the state this computer verified before; there is nothing to accept.",
+    );
+}
+
+#[test]
+fn rollback_cannot_revive_a_withdrawn_consent() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let key = AgeKey::generate(couple.folder());
+    let before = couple.file("before-withdrawal");
+    couple.ok(&["list"]);
+    copy_tree(&couple.path, &before);
+    let consent = couple.consent_a_to_b.clone();
+    let letter = common::sample_file("toestemmingsformulier-a.pdf");
+    couple.ok(&[
+        "consent",
+        "withdraw",
+        &consent,
+        "--letter",
+        letter.to_str().unwrap(),
+    ]);
+    let (after, _) = couple.export(&["--for", sample::B, "--about", sample::A], &key, "after.age");
+    after.expect_code(0);
+    after.expect_stderr_line(&format!(
+        "  - 2026-041, note 1: intake of 2026-03-02 [R6: Anouk Hendriks-van Dam (2026-041) withdrew consent {}]",
+        &consent[..8]
+    ));
+
+    // The folder is put back to before the withdrawal: refused, not revived.
+    put_back(&couple, &before);
+    let (rolled_back, file) = couple.export(&["--for", sample::B, "--about", sample::A], &key, "revived.age");
+    rolled_back.expect_code(EXIT_ROLLED_BACK);
+    assert!(
+        !file.exists(),
+        "nothing may be disclosed from a rolled-back vault"
+    );
+}
+
+#[test]
+fn forked_vault_refused() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    couple.ok(&["list"]);
+    let other = couple.file("other-copy");
+    copy_tree(&couple.path, &other);
+    let here = note_file(&couple, "here.md", "hier geschreven");
+    couple.ok(&[
+        "note",
+        "add",
+        sample::A,
+        "--kind",
+        "session",
+        "--date",
+        "2026-05-04",
+        "--file",
+        &here,
+    ]);
+
+    // The other copy gets different work, then replaces this one.
+    // The other copy gets different work on another computer, with its own
+    // memory, and then replaces this one.
+    let mut elsewhere = common::kluis(&other, ENGLISH, Some(PASSPHRASE));
+    elsewhere.env("KLUIS_STATE_DIR", couple.file("other-computer"));
+    let there = note_file(&couple, "there.md", "daar geschreven");
+    common::run_command(elsewhere.args([
+        "note",
+        "add",
+        sample::B,
+        "--kind",
+        "session",
+        "--date",
+        "2026-05-04",
+        "--file",
+        &there,
+    ]))
+    .expect_code(0);
+    put_back(&couple, &other);
+    couple.run(&["list"]).expect_error(
+        EXIT_ROLLED_BACK,
+        "error: this vault's history differs from the one this computer verified before: entry 13 is not the entry seen here",
+        "hint: Two copies of the vault were changed separately, or files were replaced. Nothing was shown or changed. Find the copy with the newest work; if this is the copy you want to keep, run `kluis accept-restore`.",
+    );
+    couple
+        .ok(&["accept-restore", "--yes"])
+        .expect_stderr_line("Entry 13 of this vault differs from the one this computer verified before; the vault now ends at entry 13. Work recorded in the other copy is not in this one.");
+    couple.ok(&["list"]);
+}
+
+#[test]
+fn rollback_message_in_dutch() {
+    let couple = TestVault::sample_couple(DUTCH);
+    roll_back_one_note(&couple);
+    let refused = couple.run(&["list"]);
+    refused.expect_code(EXIT_ROLLED_BACK);
+    refused.expect_stderr_line("fout: deze kluis is ouder dan de toestand die deze computer eerder heeft gecontroleerd: het logboek eindigt bij vermelding 12, maar hier is vermelding 13 al gezien");
+}
+
+#[test]
+fn check_passes_on_a_sound_vault() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let quick = couple.ok(&["check"]);
+    assert!(quick.stdout.contains(CLEAN), "{}", quick.stdout);
+    assert!(
+        quick
+            .stdout
+            .contains("Checked: journal entries 12, dossiers 3, objects 15, consent statements 1;"),
+        "{}",
+        quick.stdout
+    );
+    assert!(
+        quick
+            .stdout
+            .contains("This computer had not verified this vault before"),
+        "{}",
+        quick.stdout
+    );
+    let full = couple.ok(&["check", "--full"]);
+    assert!(
+        full.stdout.starts_with("Full check of the vault in "),
+        "{}",
+        full.stdout
+    );
+    assert!(full.stdout.contains(CLEAN), "{}", full.stdout);
+    assert!(
+        !full.stdout.contains("had not verified"),
+        "the first check was remembered"
+    );
+}
+
+#[test]
+fn check_names_the_dossier_and_item_that_changed() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let files = files_of(&couple, sample::A);
+    flip_byte(&files.notes[1], 200);
+    let object = files.notes[1]
+        .strip_prefix(&couple.path)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let check = couple.run(&["check"]);
+    check.expect_error(
+        EXIT_DAMAGED,
+        "error: the check found 1 problem",
+        "hint: Nothing was changed. Restore the damaged files from a backup made before the damage, then run `kluis check --full` again.",
+    );
+    let expected = format!(
+        "  ✗ Note 2 in the dossier of Anouk Hendriks-van Dam (2026-041) was changed outside kluis ({object})"
+    );
+    assert!(
+        check.stdout.lines().any(|line| line == expected),
+        "{}",
+        check.stdout
+    );
+
+    let dutch = common::run_command(common::kluis(&couple.path, DUTCH, Some(PASSPHRASE)).args(["check"]));
+    dutch.expect_code(EXIT_DAMAGED);
+    let expected = format!(
+        "  ✗ Aantekening 2 in het dossier van Anouk Hendriks-van Dam (2026-041) is buiten kluis gewijzigd ({object})"
+    );
+    assert!(
+        dutch.stdout.lines().any(|line| line == expected),
+        "{}",
+        dutch.stdout
+    );
+}
+
+#[test]
+fn check_lists_every_damaged_item_at_once() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let a = files_of(&couple, sample::A);
+    let b = files_of(&couple, sample::B);
+    fs::remove_file(&a.notes[0]).unwrap();
+    fs::write(&b.notes[1], b"not an age file").unwrap();
+    let stray = couple.path.join("objects/ff/ffffffffffffffffffffffffffffffff");
+    fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    fs::write(&stray, b"planted").unwrap();
+    fs::write(couple.path.join("objects/.tmp-interrupted"), b"").unwrap();
+
+    let check = couple.run(&["check"]);
+    check.expect_code(EXIT_DAMAGED);
+    check.expect_stderr_line("error: the check found 3 problems");
+    let lines: Vec<&str> = check.stdout.lines().collect();
+    assert!(
+        lines.iter().any(|line| line.starts_with(
+            "  ✗ Note 1 in the dossier of Anouk Hendriks-van Dam (2026-041) is missing (objects/"
+        )),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        lines.iter().any(|line| line.starts_with(
+            "  ✗ Note 2 in the dossier of Bastiaan Hendriks (2026-042) was changed outside kluis (objects/"
+        )),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        lines.contains(&"  ✗ The file objects/ff/ffffffffffffffffffffffffffffffff was not written by kluis: no journal entry lists it"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        lines.contains(
+            &"  objects/.tmp-interrupted is left over from an interrupted write; it is safe to delete"
+        ),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn only_a_full_check_reads_attachment_content() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let files = files_of(&couple, sample::A);
+    let content = &files.attachment_contents[0];
+    let length = fs::metadata(content).unwrap().len() as usize;
+    flip_byte(content, length - 10);
+    let quick = couple.ok(&["check"]);
+    assert!(quick.stdout.contains(CLEAN), "{}", quick.stdout);
+    let full = couple.run(&["check", "--full"]);
+    full.expect_code(EXIT_DAMAGED);
+    assert!(
+        full.stdout.lines().any(|line| line.starts_with(
+            "  ✗ The content of attachment 1 in the dossier of Anouk Hendriks-van Dam (2026-041) was changed outside kluis"
+        )),
+        "{}",
+        full.stdout
+    );
+    assert!(files.attachment_records.len() == 1);
+}
+
+#[test]
+fn check_reports_a_broken_journal_and_stops() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    flip_byte(&couple.path.join("journal/000000000007"), 60);
+    let check = couple.run(&["check"]);
+    check.expect_code(EXIT_DAMAGED);
+    assert!(
+        check
+            .stdout
+            .contains("  ✗ The vault is damaged: the journal is broken at entry 7"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn check_without_the_passphrase_checks_nothing() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let run = common::run_command(
+        common::kluis(&couple.path, ENGLISH, Some("not the passphrase at all")).args(["check"]),
+    );
+    run.expect_code(3);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn show_is_logged_with_user_and_items() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let entries = couple.journal_len();
+    couple.ok(&["show", sample::A, "--note", "2"]);
+    couple.ok(&["show", sample::A]);
+    couple.ok(&["show", sample::COUPLE, "--note", "1"]);
+    assert_eq!(couple.journal_len(), entries + 3, "every show is journaled");
+    let user = kluis::model::current_user();
+
+    let log = couple.ok(&["log", sample::A]);
+    let lines: Vec<&str> = log.stdout.lines().collect();
+    assert_eq!(lines[0], "Access log of Anouk Hendriks-van Dam (2026-041)");
+    assert!(
+        lines[1].ends_with(&format!("  shown to {user}: note 2")),
+        "{}",
+        log.stdout
+    );
+    assert!(
+        lines[2].ends_with(&format!(
+            "  shown to {user}: the dossier's details and list of items"
+        )),
+        "{}",
+        log.stdout
+    );
+    assert!(
+        lines[3].ends_with(&format!(
+            "  shown to {user}: note 1 of the couple record K-2026-017"
+        )),
+        "{}",
+        log.stdout
+    );
+    assert_eq!(lines.len(), 4, "{}", log.stdout);
+
+    // B's log has only the couple record's read.
+    let log_b = couple.ok(&["log", sample::B]);
+    assert_eq!(log_b.stdout.lines().count(), 2, "{}", log_b.stdout);
+
+    // A period before today is empty; one that includes today is not.
+    let empty = couple.ok(&["log", sample::A, "--until", "2026-01-31"]);
+    assert!(
+        empty
+            .stdout
+            .contains("Nothing was read or disclosed in this period."),
+        "{}",
+        empty.stdout
+    );
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap())
+        .date()
+        .to_string();
+    let period = couple.ok(&["log", sample::A, "--from", &today, "--until", &today]);
+    assert_eq!(period.stdout.lines().count(), 4, "{}", period.stdout);
+    couple
+        .run(&["log", sample::A, "--from", "2026-05-02", "--until", "2026-05-01"])
+        .expect_code(10);
+}
+
+#[test]
+fn exports_appear_in_the_log_with_their_consent() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let key = AgeKey::generate(couple.folder());
+    let (own, _) = couple.export(&["--for", sample::A], &key, "own.age");
+    own.expect_code(0);
+    let (partner, _) = couple.export(&["--for", sample::B, "--about", sample::A], &key, "partner.age");
+    partner.expect_code(0);
+    let consent = &couple.consent_a_to_b;
+
+    let log = couple.ok(&["log", sample::A]);
+    let disclosed: Vec<&str> = log
+        .stdout
+        .lines()
+        .filter(|line| line.contains("disclosed to"))
+        .collect();
+    assert_eq!(disclosed.len(), 4, "{}", log.stdout);
+    let expected = [
+        format!(
+            "disclosed to Anouk Hendriks-van Dam (2026-041): note 1, note 2, attachment 1; no consent needed (the client's own data); 1 withheld; encrypted to x25519 {}",
+            key.recipient
+        ),
+        format!(
+            "disclosed to Anouk Hendriks-van Dam (2026-041): paragraph 2 of note 1 of the couple record K-2026-017; no consent needed (the client's own data); 4 withheld; encrypted to x25519 {}",
+            key.recipient
+        ),
+        format!(
+            "disclosed to Bastiaan Hendriks (2026-042): note 1, note 2, attachment 1; under consent {}; 1 withheld; encrypted to x25519 {}",
+            &consent[..8],
+            key.recipient
+        ),
+    ];
+    for line in expected {
+        assert!(
+            disclosed.iter().any(|found| found.ends_with(&line)),
+            "{line}\n{}",
+            log.stdout
+        );
+    }
+}
+
+#[test]
+fn log_exported_for_the_client_opens_with_age() {
+    let couple = TestVault::sample_couple(DUTCH);
+    let key = AgeKey::generate(couple.folder());
+    couple.ok(&["show", sample::A, "--note", "1"]);
+    let file = couple.file("inzagelogboek.age");
+    let written = couple.ok(&[
+        "log",
+        sample::A,
+        "--recipient",
+        &key.recipient,
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    written.expect_stderr_line(&format!("Inzagelogboek geschreven naar {}.", file.display()));
+    couple
+        .run(&[
+            "log",
+            sample::A,
+            "--recipient",
+            &key.recipient,
+            "-o",
+            file.to_str().unwrap(),
+        ])
+        .expect_code(7);
+
+    let age = require_tool("age", "age");
+    let output = StdCommand::new(age)
+        .args(["-d", "-i"])
+        .arg(&key.identity)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("# Inzagelogboek van Anouk Hendriks-van Dam (2026-041)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Dit overzicht toont elke keer dat uw dossier"),
+        "{text}"
+    );
+    assert!(text.contains(": aantekening 1\n"), "{text}");
+
+    // Sending the log is itself in the log.
+    let log = couple.ok(&["log", sample::A]);
+    assert!(
+        log.stdout.contains("dit inzagelogboek is door ")
+            && log.stdout.contains("versleuteld voor x25519 age1"),
+        "{}",
+        log.stdout
+    );
+}
+
+#[test]
+fn log_refused_to_another_clients_key() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let key = couple.file("b.key");
+    let card = couple.file("b.card");
+    couple.ok(&[
+        "partner",
+        "keygen",
+        "--key",
+        key.to_str().unwrap(),
+        "--card",
+        card.to_str().unwrap(),
+    ]);
+    couple.ok(&["person", "card", sample::B, "--card", card.to_str().unwrap()]);
+    let file = couple.file("log.age");
+    let refused = couple.run(&[
+        "log",
+        sample::A,
+        "--recipient-file",
+        card.to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_ne!(refused.code, 0);
+    assert!(!file.exists());
+    // For the couple record, either partner may receive the log.
+    couple.ok(&[
+        "log",
+        sample::COUPLE,
+        "--recipient-file",
+        card.to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+}
