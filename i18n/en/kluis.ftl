@@ -557,5 +557,5 @@ log-item-paragraph = paragraph { $paragraph } of note { $note }
 log-item-attachment = attachment { $number }
 log-item-unknown = an item no longer listed
 log-document-intro = This overview lists every time your dossier was viewed in the practice's records system, and every time data from it was shared, with whom and under which consent. Times are in Dutch time.
-log-document-made = Made on { $date } by kluis. Counsellor's key: { $counsellor }
+log-document-made = Made on { $date } by kluis. Fingerprint of the counsellor's key: { $counsellor }
 log-written = Access log written to { $path }.

@@ -557,5 +557,5 @@ log-item-paragraph = alinea { $paragraph } van aantekening { $note }
 log-item-attachment = bijlage { $number }
 log-item-unknown = een onderdeel dat niet meer in het dossier staat
 log-document-intro = Dit overzicht toont elke keer dat uw dossier in het registratiesysteem van de praktijk is ingezien, en elke keer dat gegevens eruit zijn gedeeld, met wie en op grond van welke toestemming. Tijden zijn in Nederlandse tijd.
-log-document-made = Gemaakt op { $date } door kluis. Sleutel van de counsellor: { $counsellor }
+log-document-made = Gemaakt op { $date } door kluis. Vingerafdruk van de sleutel van de counsellor: { $counsellor }
 log-written = Inzagelogboek geschreven naar { $path }.

@@ -419,12 +419,7 @@ fn document(vault: &Vault, heading: &str, entries: &[LogEntry]) -> String {
         fl!(
             "log-document-made",
             date = time::today().to_string(),
-            counsellor = vault
-                .counsellor_card()
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_string()
+            counsellor = kluis::partner::fingerprint(&vault.verifying_key())
         )
     ));
     text
