@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures wall time and maximum resident set size of kluis on a 1 GiB
-# attachment (attach, export, decrypt the export, show), next to rage and the
+# attachment (attach, export, decrypt the export, show, check), next to rage and the
 # Go age CLI encrypting and decrypting the same file. It prints a Markdown
 # table and does not fail when a number is slow, only when a command fails.
 #
@@ -63,6 +63,8 @@ if [[ $fs_type == tmpfs || $fs_type == ramfs ]]; then
 fi
 
 export KLUIS_PASSPHRASE=$passphrase
+# The machine's memory of verified vaults stays in the temporary folder.
+export KLUIS_STATE_DIR="$work/state"
 big="$work/big.bin"
 echo "Writing $size of random data to $big..." >&2
 head -c "$size" /dev/urandom >"$big"
@@ -133,7 +135,7 @@ for ((run = 1; run <= runs; run++)); do
     new_vault "$vault"
     # Before show, attach and export, kluis decrypts its passphrase-protected
     # identity with age's scrypt. This row measures that cost alone.
-    measure "kluis show (unlock and list only)" "$kluis" show --vault "$vault" "$registration"
+    measure "kluis show (unlock, journal the read, list)" "$kluis" show --vault "$vault" "$registration"
     measure "kluis attach" "$kluis" attach --vault "$vault" "$registration" "$big"
 
     export_file="$work/export.age"
@@ -141,6 +143,8 @@ for ((run = 1; run <= runs; run++)); do
     measure "kluis export (to age1 recipient)" "$kluis" export --vault "$vault" \
         --for "$registration" --recipient "$recipient" -o "$export_file" --yes
     measure "age -d of the kluis export" age -d -i "$work/key.txt" -o /dev/null "$export_file"
+    measure "kluis check (quick: skips attachment content)" "$kluis" check --vault "$vault"
+    measure "kluis check --full (reads every byte)" "$kluis" check --vault "$vault" --full
 
     shown="$work/shown.bin"
     rm -f -- "$shown"
