@@ -509,6 +509,7 @@ hint-problems-found = Nothing was changed. Restore the damaged files from a back
 check-quick = Quick check of the vault in { $path } (attachment contents are not read; use --full for those)
 check-full = Full check of the vault in { $path }
 check-covered = Checked: journal entries { $entries }, dossiers { $dossiers }, objects { $objects }, consent statements { $statements }; { $size } read.
+check-stopped = Nothing after this was checked: the rest of the vault can only be read through this file.
 check-clean = No problems found.
 check-rolled-back = the vault is older than the state this computer verified before: the journal ends at entry { $found }, but entry { $seen } was seen here
 check-forked = entry { $seq } of the journal differs from the one this computer verified before

@@ -509,6 +509,7 @@ hint-problems-found = Er is niets gewijzigd. Zet de beschadigde bestanden terug 
 check-quick = Snelle controle van de kluis in { $path } (de inhoud van bijlagen wordt niet gelezen; gebruik daarvoor --full)
 check-full = Volledige controle van de kluis in { $path }
 check-covered = Gecontroleerd: vermeldingen in het logboek { $entries }, dossiers { $dossiers }, objecten { $objects }, toestemmingsverklaringen { $statements }; { $size } gelezen.
+check-stopped = Daarna is niets meer gecontroleerd: de rest van de kluis is alleen via dit bestand te lezen.
 check-clean = Geen problemen gevonden.
 check-rolled-back = de kluis is ouder dan de toestand die deze computer eerder heeft gecontroleerd: het logboek eindigt bij vermelding { $found }, maar hier is vermelding { $seen } al gezien
 check-forked = vermelding { $seq } van het logboek wijkt af van de vermelding die deze computer eerder heeft gecontroleerd

@@ -59,6 +59,7 @@ pub fn check(context: &Context, args: CheckArgs) -> Result<()> {
     for finding in &report.findings {
         out!("  ✗ {}", capitalized(&finding_text(finding)));
         if let Finding::Unopenable(err) = finding {
+            out!("    {}", fl!("check-stopped"));
             if let Some(hint) = errors::describe(err).hint {
                 out!("    {hint}");
             }
