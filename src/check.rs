@@ -103,7 +103,8 @@ pub enum Finding {
         id: TokenId,
         error: Error,
     },
-    /// An object file that no journal entry wrote.
+    /// An object file that no journal entry wrote and that no key of the
+    /// vault opens, or a byte-for-byte copy of a listed object.
     Stray { file: String },
 }
 
@@ -112,6 +113,10 @@ pub enum Finding {
 pub enum Notice {
     /// A temporary file left by an interrupted write; safe to delete.
     Leftover { file: String },
+    /// An object the vault's keys open but no entry lists: what a write
+    /// interrupted between its objects and its journal entry leaves. It is
+    /// not part of the vault and never read.
+    Unlisted { file: String },
     /// This machine had not verified this vault before.
     FirstCheckHere,
 }
@@ -431,8 +436,19 @@ fn file_of(err: &Error) -> String {
 }
 
 /// Reports object files no entry wrote, and notes temporary leftovers.
+///
+/// A crash between writing a change's objects and its journal entry leaves
+/// objects no entry lists (vault-format.md, section 7.3). They are fresh
+/// encryptions to the vault's own keys, so one that those keys open and
+/// that is not a copy of a listed object is noted, not reported: kluis
+/// never reads it. Anything else was put there from outside.
 fn find_strays(vault: &Vault, path: &Path, report: &mut Report) {
     let listed: HashSet<String> = vault.objects().keys().map(|id| Store::object_name(*id)).collect();
+    let listed_hashes: HashSet<&[u8]> = vault
+        .objects()
+        .values()
+        .map(|object| object.sha256.as_slice())
+        .collect();
     let objects = path.join(OBJECTS_DIR);
     for entry in walkdir::WalkDir::new(&objects)
         .min_depth(1)
@@ -452,7 +468,14 @@ fn find_strays(vault: &Vault, path: &Path, report: &mut Report) {
         if is_leftover(entry.path()) {
             report.notices.push(Notice::Leftover { file: relative });
         } else if !listed.contains(&relative) {
-            report.findings.push(Finding::Stray { file: relative });
+            let copy = std::fs::read(entry.path())
+                .map(|bytes| listed_hashes.contains(crate::store::sha256(&bytes).as_slice()))
+                .unwrap_or(false);
+            if !copy && vault.opens_as_own_object(entry.path()) {
+                report.notices.push(Notice::Unlisted { file: relative });
+            } else {
+                report.findings.push(Finding::Stray { file: relative });
+            }
         }
     }
     notice_leftovers_in(path, &path.join(JOURNAL_DIR), report);

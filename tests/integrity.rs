@@ -592,3 +592,45 @@ fn log_refused_to_another_clients_key() {
         file.to_str().unwrap(),
     ]);
 }
+
+#[test]
+fn object_left_by_an_interrupted_write_is_noted_not_reported() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    // What a crash between an object and its journal entry leaves: a fresh
+    // age file to the vault's own key that no entry lists.
+    let header: kluis::format::VaultHeader =
+        kluis::format::cbor::from_slice(&fs::read(couple.path.join("kluis.cbor")).unwrap()).unwrap();
+    let orphan = couple.path.join("objects/aa/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    let plaintext = couple.write_file("orphan.txt", "half-finished change");
+    let status = StdCommand::new(require_tool("age", "age"))
+        .args(["-r", &header.counsellor, "-o"])
+        .arg(&orphan)
+        .arg(&plaintext)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let check = couple.ok(&["check"]);
+    assert!(check.stdout.contains(CLEAN), "{}", check.stdout);
+    assert!(
+        check.stdout.lines().any(|line| line
+            == "  objects/aa/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa was left by an interrupted write: it is encrypted to this vault's keys, but no journal entry lists it, so kluis never reads it; it is safe to delete"),
+        "{}",
+        check.stdout
+    );
+
+    // A byte-for-byte copy of a listed object is not a leftover.
+    let note = &files_of(&couple, sample::A).notes[0];
+    let copy = couple.path.join("objects/bb/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+    fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    fs::copy(note, &copy).unwrap();
+    let check = couple.run(&["check"]);
+    check.expect_code(EXIT_DAMAGED);
+    assert!(
+        check.stdout.contains(
+            "  ✗ The file objects/bb/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb was not written by kluis: no journal entry lists it"
+        ),
+        "{}",
+        check.stdout
+    );
+}

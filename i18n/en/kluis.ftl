@@ -520,6 +520,7 @@ check-problem-unreadable = cannot be read
 check-invalid-statement = { $what } in { $whose } is not valid: { $reason }
 check-stray = the file { $file } was not written by kluis: no journal entry lists it
 check-leftover = { $file } is left over from an interrupted write; it is safe to delete
+check-unlisted = { $file } was left by an interrupted write: it is encrypted to this vault's keys, but no journal entry lists it, so kluis never reads it; it is safe to delete
 check-first-here = This computer had not verified this vault before; from now on it notices when the vault is rolled back.
 check-item-record = the key or the details (name, registration number)
 check-item-note = note { $number }

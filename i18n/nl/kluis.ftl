@@ -520,6 +520,7 @@ check-problem-unreadable = is onleesbaar
 check-invalid-statement = { $what } in { $whose } is ongeldig: { $reason }
 check-stray = het bestand { $file } is niet door kluis geschreven: geen vermelding in het logboek noemt het
 check-leftover = { $file } is overgebleven van een onderbroken schrijfactie; je kunt het veilig verwijderen
+check-unlisted = { $file } is overgebleven van een onderbroken schrijfactie: het is versleuteld voor de sleutels van deze kluis, maar geen vermelding in het logboek noemt het, dus kluis leest het nooit; je kunt het veilig verwijderen
 check-first-here = Deze computer had deze kluis nog niet eerder gecontroleerd; vanaf nu merkt hij het als de kluis wordt teruggezet.
 check-item-record = de sleutel of de gegevens (naam, registratienummer)
 check-item-note = aantekening { $number }

@@ -123,6 +123,7 @@ fn finding_text(finding: &Finding) -> String {
 fn notice_text(notice: &Notice) -> String {
     match notice {
         Notice::Leftover { file } => fl!("check-leftover", file = file.clone()),
+        Notice::Unlisted { file } => fl!("check-unlisted", file = file.clone()),
         Notice::FirstCheckHere => fl!("check-first-here"),
     }
 }

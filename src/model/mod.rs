@@ -479,6 +479,21 @@ impl Vault {
         &self.journal
     }
 
+    /// Returns whether the file at `path` is an age file that the
+    /// counsellor's key or a dossier key of this vault opens: what an
+    /// interrupted write leaves, as opposed to a file from elsewhere. Only
+    /// the header is read.
+    pub(crate) fn opens_as_own_object(&self, path: &Path) -> bool {
+        let identities =
+            std::iter::once(&self.keys.age).chain(self.dossiers.iter().map(|d| d.key.identity()));
+        identities.into_iter().any(|identity| {
+            std::fs::File::open(path)
+                .ok()
+                .map(std::io::BufReader::new)
+                .is_some_and(|reader| keys::open_stream(reader, identity, "").is_ok())
+        })
+    }
+
     /// Returns the vault folder's store.
     pub(crate) fn store(&self) -> &Store {
         &self.store
