@@ -320,6 +320,7 @@ impl Vault {
             user: current_user(),
         };
         vault.commit(Vec::new(), Event::LogRestoreAccepted(record.clone()))?;
+        vault.seen.replace_with(vault.header.vault, &vault.journal)?;
         Ok(Some(record))
     }
 

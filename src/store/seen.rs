@@ -127,9 +127,21 @@ impl SeenHeads {
         })
     }
 
-    /// Remembers the last entry of `journal` for `vault`, unless the same
-    /// entry is remembered already. Replaces the file in one step.
+    /// Remembers the last entry of `journal` for `vault` when it is newer
+    /// than the remembered one. A reader that verified an older journal
+    /// while a writer appended must not move the memory back.
     pub fn remember(&self, vault: VaultId, journal: &Journal) -> Result<()> {
+        if let (Some(last), Ok(Some(seen))) = (journal.entries.last(), self.load(vault)) {
+            if last.seq <= seen.seq {
+                return Ok(());
+            }
+        }
+        self.replace_with(vault, journal)
+    }
+
+    /// Remembers the last entry of `journal` for `vault`, replacing what was
+    /// remembered even if it was newer: for a restore accepted on purpose.
+    pub fn replace_with(&self, vault: VaultId, journal: &Journal) -> Result<()> {
         let Some(last) = journal.entries.last() else {
             return Ok(());
         };
@@ -137,9 +149,6 @@ impl SeenHeads {
             seq: last.seq,
             hash: last.hash,
         };
-        if self.load(vault).ok().flatten() == Some(seen) {
-            return Ok(());
-        }
         fsutil::create_private_dir(&self.folder)?;
         let record = SeenRecord {
             vault,
@@ -173,6 +182,48 @@ mod tests {
         let vault = VaultId::random();
         std::fs::write(folder.path().join(vault.to_hex()), b"not cbor").unwrap();
         assert!(matches!(heads.load(vault), Err(Error::SeenUnreadable { .. })));
+    }
+
+    /// A journal of `len` entries whose hashes are their numbers.
+    fn journal(vault: VaultId, len: u64) -> Journal {
+        let entries = (1..=len)
+            .map(|seq| super::super::journal::Entry {
+                seq,
+                hash: [seq as u8; 32],
+                payload: crate::format::EntryPayload {
+                    version: crate::format::FORMAT_VERSION,
+                    vault,
+                    seq,
+                    prev: ByteBuf::new(),
+                    objects: Vec::new(),
+                    event: ByteBuf::new(),
+                },
+            })
+            .collect();
+        Journal {
+            entries,
+            head_seq: len,
+        }
+    }
+
+    #[test]
+    fn memory_never_moves_back_except_on_purpose() {
+        let folder = tempfile::tempdir().unwrap();
+        let heads = SeenHeads::at(folder.path());
+        let vault = VaultId::random();
+        heads.remember(vault, &journal(vault, 5)).unwrap();
+        // A reader that verified 4 entries while a writer added the fifth.
+        heads.remember(vault, &journal(vault, 4)).unwrap();
+        assert_eq!(heads.load(vault).unwrap().map(|seen| seen.seq), Some(5));
+        assert!(matches!(
+            heads.lineage(vault, &journal(vault, 4)).unwrap(),
+            Lineage::RolledBack { found: 4, .. }
+        ));
+        heads.replace_with(vault, &journal(vault, 4)).unwrap();
+        assert_eq!(
+            heads.lineage(vault, &journal(vault, 4)).unwrap(),
+            Lineage::Extends
+        );
     }
 
     #[test]
