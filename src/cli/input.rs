@@ -135,7 +135,17 @@ fn edit() -> Result<Zeroizing<Vec<u8>>> {
         .tempdir_in(&folder)
         .map_err(|err| Error::io(IoAction::Creating, &folder, err))?;
     let path = dir.path().join("note.md");
-    fs::write(&path, b"").map_err(|err| Error::io(IoAction::Creating, &path, err))?;
+    // 0600 whatever the umask, because the note is personal data.
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(&path)
+        .map_err(|err| Error::io(IoAction::Creating, &path, err))?;
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
