@@ -10,7 +10,7 @@
 //! - for secrets on the heap, an allocator for this test binary that looks
 //!   for the secret in every block freed while a test watches for it.
 //!
-//! None of this sees copies on the stack or in registers.
+//! None of these checks detects copies on the stack or in registers.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::mem::MaybeUninit;
@@ -54,15 +54,16 @@ fn secret_types_zeroize_on_drop() {
 /// Returns a copy of the memory `value` occupies itself.
 fn own_bytes<T>(value: &T) -> Vec<u8> {
     // SAFETY: `value` is a live reference to `size_of::<T>()` bytes. The
-    // types read here hold only byte arrays and integers, which have no
-    // padding between them, so every byte is initialized.
+    // types read here consist of byte and integer arrays whose sizes add up
+    // to the type's size (with the crate versions in Cargo.lock), so there
+    // is no padding and every byte is initialized.
     unsafe { std::slice::from_raw_parts((value as *const T).cast::<u8>(), size_of::<T>()).to_vec() }
 }
 
 /// Drops `value` in place and returns the memory it occupied afterwards.
 fn bytes_after_drop<T>(value: T) -> Vec<u8> {
     let mut slot = MaybeUninit::new(value);
-    // SAFETY: `slot` holds an initialized `T`, dropped exactly once here and
+    // SAFETY: `slot` contains an initialized `T`, dropped exactly once here and
     // never used as a `T` again. Its bytes stay allocated and initialized
     // (`Drop` overwrote or kept them), so reading them as bytes is sound.
     unsafe {
@@ -185,8 +186,8 @@ unsafe impl GlobalAlloc for WatchingAllocator {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // Blocks this large are scrypt's working memory (256 MiB for an
-        // identity file), which holds no plaintext; scanning it would take
-        // seconds in an unoptimized test build.
+        // identity file), which contains no plaintext. Scanning it would
+        // take seconds in an unoptimized test build.
         if layout.size() <= 8 << 20 {
             // Locking does not allocate, and no thread allocates or frees
             // while it holds this lock, so this cannot deadlock.
@@ -266,7 +267,8 @@ struct Freed {
 
 /// Runs `work` and returns the freed blocks that contained `secret`.
 fn freed_with(secret: &[u8], work: impl FnOnce()) -> Freed {
-    assert!(!secret.is_empty() && secret.len() <= 128);
+    assert!(!secret.is_empty());
+    assert!(secret.len() <= 128);
     let mut bytes = [0; 128];
     bytes[..secret.len()].copy_from_slice(secret);
     freed_matching(Watch::Bytes(secret.len(), bytes), work)
@@ -352,7 +354,7 @@ fn key_records_wiped_on_drop() {
     assert_eq!(found.count, 0, "{found:?}");
 }
 
-/// The size of the buffer in which age 0.12's `StreamWriter` collects the
+/// The size of the buffer in which age 0.12.1's `StreamWriter` collects the
 /// plaintext it encrypts.
 ///
 /// NOTE: age frees that buffer without wiping it, so sealing leaves the
@@ -442,7 +444,7 @@ fn client_key_file_round_trip_leaves_no_secret() {
 
 #[test]
 fn note_plaintext_read_leaves_no_copy() {
-    // Reading more than the first buffer holds makes the buffer grow.
+    // Reading more than the first buffer has room for makes it grow.
     let line = random_text("notitieregel");
     let text = format!("{line}\n").repeat(2000);
     let found = freed_with(line.as_bytes(), || {
