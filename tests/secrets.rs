@@ -191,12 +191,14 @@ fn editor_file_private_and_removed() {
     let note_text = "Tekst uit de editor, kanarie 9090";
     vault.add_canary(note_text);
     let report = vault.file("editor-report.txt");
+    let environment = vault.file("editor-environment.txt");
     let editor = vault.file("editor.sh");
     fs::write(
         &editor,
         format!(
-            "#!/bin/sh\nstat -c '%a' \"$1\" > '{}'\nprintf '%s\\n' '{note_text}' > \"$1\"\n",
-            report.display()
+            "#!/bin/sh\nstat -c '%a' \"$1\" > '{}'\necho \"${{KLUIS_PASSPHRASE:-unset}}\" > '{}'\nprintf '%s\\n' '{note_text}' > \"$1\"\n",
+            report.display(),
+            environment.display()
         ),
     )
     .unwrap();
@@ -220,6 +222,11 @@ fn editor_file_private_and_removed() {
         fs::read_to_string(&report).expect("the editor ran").trim(),
         "600",
         "mode of the editor's file"
+    );
+    assert_eq!(
+        fs::read_to_string(&environment).unwrap().trim(),
+        "unset",
+        "KLUIS_PASSPHRASE in the editor's environment"
     );
     let shown = vault.ok(&["show", sample::A, "--note", "2"]);
     assert!(shown.stdout.contains(note_text), "stdout: {}", shown.stdout);

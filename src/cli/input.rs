@@ -151,7 +151,12 @@ fn edit() -> Result<Zeroizing<Vec<u8>>> {
         .unwrap_or_else(|_| "vi".to_string());
     let mut words = editor.split_whitespace();
     let program = words.next().unwrap_or("vi");
-    let status = Command::new(program).args(words).arg(&path).status();
+    // The editor needs no passphrase, so it does not inherit one.
+    let status = Command::new(program)
+        .args(words)
+        .arg(&path)
+        .env_remove(PASSPHRASE_VAR)
+        .status();
     let result = match status {
         Ok(status) if status.success() => fs::read(&path)
             .map(Zeroizing::new)
