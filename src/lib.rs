@@ -16,6 +16,7 @@ pub mod format;
 pub mod i18n;
 pub mod ids;
 pub mod keys;
+pub mod memory;
 pub mod model;
 pub mod partner;
 pub mod store;

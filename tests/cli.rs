@@ -7,6 +7,7 @@
 mod common;
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::SystemTime;
@@ -1619,6 +1620,8 @@ fn duplicate_registration_rejected() {
 #[test]
 fn init_into_non_empty_folder_refused() {
     let vault = TestVault::uninitialized(ENGLISH);
+    // The folder and its file are the test's, made with the usual modes.
+    vault.skip_mode_check();
     fs::create_dir(&vault.path).unwrap();
     let notes = vault.path.join("aantekeningen.txt");
     fs::write(&notes, b"bestaand bestand").unwrap();
@@ -2197,6 +2200,60 @@ fn canaries_never_stored_in_plaintext() {
         assert_eq!(mode(entry.path()), expected, "mode of {}", entry.path().display());
     }
     assert_eq!(mode(&vault.path.join("lock")), 0o600);
+}
+
+#[test]
+fn plaintext_scan_finds_planted_canaries() {
+    let vault = TestVault::single_client(ENGLISH);
+    assert!(
+        vault.plaintext_findings().is_empty(),
+        "a fresh copy of the template is clean: {:?}",
+        vault.plaintext_findings()
+    );
+
+    // A name in an object file, a note line in a file kluis might leave in
+    // its temporary folder, and a leftover staging folder beside the vault.
+    let object = vault.path.join("objects").join("planted");
+    fs::write(&object, format!("cbor {} cbor", sample::A_NAME)).unwrap();
+    fs::set_permissions(&object, fs::Permissions::from_mode(0o600)).unwrap();
+    let temporary = vault.temporary_folder().join("note.md");
+    fs::write(&temporary, format!("{}\n", sample::A_INTAKE_TEXT.to_uppercase())).unwrap();
+    let leftover = vault.folder().join(".kluis-open-planted");
+    fs::create_dir(&leftover).unwrap();
+    fs::write(leftover.join("note.md"), sample::A).unwrap();
+    let findings = vault.plaintext_findings();
+    let reported = |path: &Path| {
+        findings
+            .iter()
+            .any(|finding| finding.ends_with(&format!("in the content of {}", path.display())))
+    };
+    assert!(reported(&object), "findings: {findings:?}");
+    assert!(
+        reported(&temporary),
+        "uppercase is found too; findings: {findings:?}"
+    );
+    assert!(reported(&leftover.join("note.md")), "findings: {findings:?}");
+    fs::remove_file(&object).unwrap();
+    fs::remove_file(&temporary).unwrap();
+    fs::remove_dir_all(&leftover).unwrap();
+
+    // A file the test names is its own input or output and not scanned.
+    vault.write_file("input.md", sample::A_NAME);
+    assert!(
+        vault.plaintext_findings().is_empty(),
+        "{:?}",
+        vault.plaintext_findings()
+    );
+
+    // A vault file that others can read is reported.
+    let header = vault.path.join("kluis.cbor");
+    fs::set_permissions(&header, fs::Permissions::from_mode(0o644)).unwrap();
+    let findings = vault.plaintext_findings();
+    assert_eq!(
+        findings,
+        [format!("mode 0644 of {}, expected 0600", header.display())]
+    );
+    fs::set_permissions(&header, fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 #[test]

@@ -30,7 +30,27 @@ pub struct Report {
 }
 
 fn report(code: u8, message: String, hint: Option<String>) -> Report {
-    Report { code, message, hint }
+    Report {
+        code,
+        message: without_secret_keys(&message),
+        hint,
+    }
+}
+
+/// Replaces each word that contains an age secret key with "…". A key
+/// given where a file name belongs (`--recovery-key-file AGE-SECRET-KEY-1…`)
+/// would otherwise be echoed in the message about that file.
+fn without_secret_keys(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if kluis::export::recipient::looks_secret(word) {
+                "…"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn action(action: IoAction) -> String {
@@ -479,5 +499,21 @@ fn inconsistency(what: Inconsistency) -> String {
         Inconsistency::NotRequested => fl!("inconsistent-not-requested"),
         Inconsistency::IssuedInFuture => fl!("inconsistent-issued-in-future"),
         _ => what.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_key_in_file_name_hidden() {
+        let key = "AGE-SECRET-KEY-19MM849ZU4LJLHYX6GWWFMZAT53N9R7AU0ZDKV0ZSH07V0A9ZDK0QDP559H";
+        let report = describe(&Error::InputFile {
+            path: key.into(),
+            problem: InputProblem::NotFound,
+        });
+        assert!(!report.message.contains("SECRET-KEY"), "{}", report.message);
+        assert!(report.message.contains(" … "), "{}", report.message);
     }
 }

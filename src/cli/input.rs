@@ -3,7 +3,7 @@
 //! memory-backed folders, no binary output to a terminal.
 
 use std::fs;
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -88,11 +88,8 @@ pub fn open_input(path: &Path) -> Result<fs::File> {
 
 /// Reads a whole file the user named into memory that is wiped on drop.
 pub fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
-    let mut file = open_input(path)?;
-    let mut bytes = Zeroizing::new(Vec::new());
-    file.read_to_end(&mut bytes)
-        .map_err(|err| Error::io(IoAction::Reading, path, err))?;
-    Ok(bytes)
+    let file = open_input(path)?;
+    kluis::keys::read_zeroizing(file).map_err(|err| Error::io(IoAction::Reading, path, err))
 }
 
 /// Asks a yes/no question on the terminal; anything but yes is no.
@@ -124,11 +121,7 @@ pub fn note_text(file: Option<&Path>) -> Result<Zeroizing<String>> {
 }
 
 fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
-    let mut bytes = Zeroizing::new(Vec::new());
-    io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|err| Error::io(IoAction::Reading, "-", err))?;
-    Ok(bytes)
+    kluis::keys::read_zeroizing(io::stdin()).map_err(|err| Error::io(IoAction::Reading, "-", err))
 }
 
 /// Lets the counsellor write the note in `$VISUAL` or `$EDITOR`. The file
@@ -142,13 +135,28 @@ fn edit() -> Result<Zeroizing<Vec<u8>>> {
         .tempdir_in(&folder)
         .map_err(|err| Error::io(IoAction::Creating, &folder, err))?;
     let path = dir.path().join("note.md");
-    fs::write(&path, b"").map_err(|err| Error::io(IoAction::Creating, &path, err))?;
+    // 0600 whatever the umask, because the note is personal data.
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(&path)
+        .map_err(|err| Error::io(IoAction::Creating, &path, err))?;
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
     let mut words = editor.split_whitespace();
     let program = words.next().unwrap_or("vi");
-    let status = Command::new(program).args(words).arg(&path).status();
+    // The editor needs no passphrase, so it does not inherit one.
+    let status = Command::new(program)
+        .args(words)
+        .arg(&path)
+        .env_remove(PASSPHRASE_VAR)
+        .status();
     let result = match status {
         Ok(status) if status.success() => fs::read(&path)
             .map(Zeroizing::new)

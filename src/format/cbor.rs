@@ -6,18 +6,65 @@
 //! encoding, so every record has exactly one byte form, and a signature over
 //! it cannot be sidestepped by re-encoding.
 
+use std::io;
+
 use ciborium::Value;
 use serde::{de::DeserializeOwned, Serialize};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::FormatError;
 
 /// Encodes `value` as deterministic CBOR.
+///
+/// Records can hold secret keys and personal data, so the intermediate
+/// copies made here are wiped before they are freed. The caller wraps the
+/// result in `Zeroizing` where it is secret.
 pub fn to_vec<T: Serialize>(value: &T) -> Vec<u8> {
     let value = Value::serialized(value).expect("kluis records always serialize to CBOR");
-    let canonical = canonicalize(value);
-    let mut out = Vec::new();
+    let mut canonical = canonicalize(value);
+    let mut out = WipingWriter(Vec::new());
     ciborium::into_writer(&canonical, &mut out).expect("writing CBOR to memory cannot fail");
-    out
+    wipe(&mut canonical);
+    out.0
+}
+
+/// A writer into a `Vec` that wipes each buffer it outgrows, where
+/// `Vec::extend` would free it with its content.
+struct WipingWriter(Vec<u8>);
+
+impl io::Write for WipingWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.0.capacity() - self.0.len() < bytes.len() {
+            let capacity = (self.0.len() + bytes.len()).max(2 * self.0.capacity()).max(64);
+            let mut grown = Vec::with_capacity(capacity);
+            grown.extend_from_slice(&self.0);
+            self.0.zeroize();
+            self.0 = grown;
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Overwrites every text and byte string in a CBOR value with zeros.
+fn wipe(value: &mut Value) {
+    match value {
+        Value::Text(text) => text.zeroize(),
+        Value::Bytes(bytes) => bytes.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Map(entries) => {
+            for (key, value) in entries {
+                wipe(key);
+                wipe(value);
+            }
+        }
+        Value::Tag(_, inner) => wipe(inner),
+        _ => {}
+    }
 }
 
 /// Decodes `bytes` as one record of type `T`.
@@ -27,12 +74,14 @@ pub fn to_vec<T: Serialize>(value: &T) -> Vec<u8> {
 /// which also rejects unknown map keys.
 pub fn from_slice<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<T, FormatError> {
     let mut reader = bytes;
-    let value: T =
-        ciborium::from_reader(&mut reader).map_err(|err| FormatError::Malformed(err.to_string()))?;
+    // The decoder copies each string through this buffer.
+    let mut scratch = Zeroizing::new([0u8; 4096]);
+    let value: T = ciborium::de::from_reader_with_buffer(&mut reader, &mut scratch[..])
+        .map_err(|err| FormatError::Malformed(err.to_string()))?;
     if !reader.is_empty() {
         return Err(FormatError::TrailingBytes);
     }
-    if to_vec(&value) != bytes {
+    if *Zeroizing::new(to_vec(&value)) != bytes {
         return Err(FormatError::NotCanonical);
     }
     Ok(value)

@@ -142,6 +142,8 @@ impl Drop for NoteRecord {
     }
 }
 
+impl ZeroizeOnDrop for NoteRecord {}
+
 /// The description of an attachment; its content is a separate blob object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentRecord {

@@ -32,6 +32,29 @@ pub const SCRYPT_WORK_FACTOR: u8 = 18;
 /// identity file cannot make kluis work for minutes.
 pub const MAX_SCRYPT_WORK_FACTOR: u8 = 22;
 
+/// Reads all of `reader` into memory that is wiped on drop. Unlike
+/// `read_to_end`, which frees each buffer it outgrows with its content, this
+/// wipes every buffer it outgrows, so no copy of the plaintext is left.
+pub fn read_zeroizing<R: Read>(mut reader: R) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut data = Zeroizing::new(Vec::with_capacity(1024));
+    let mut chunk = Zeroizing::new([0u8; 8192]);
+    loop {
+        let read = match reader.read(&mut chunk[..]) {
+            Ok(0) => return Ok(data),
+            Ok(read) => read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if data.capacity() - data.len() < read {
+            let capacity = (data.len() + read).max(2 * data.capacity());
+            let mut grown = Zeroizing::new(Vec::with_capacity(capacity));
+            grown.extend_from_slice(&data);
+            data = grown;
+        }
+        data.extend_from_slice(&chunk[..read]);
+    }
+}
+
 /// Checks a new passphrase against kluis's rule: at least
 /// [`MIN_PASSPHRASE_CHARS`] characters, of which at least
 /// [`MIN_DISTINCT_CHARS`] are different.
@@ -57,6 +80,11 @@ pub struct CounsellorKeys {
     pub age: x25519::Identity,
     pub signing: SigningKey,
 }
+
+// Both fields wipe their secret on drop: age's `Identity` contains an
+// x25519-dalek `StaticSecret` (zeroized with its `zeroize` feature), and
+// `SigningKey` zeroizes with ed25519-dalek's `zeroize` feature.
+impl zeroize::ZeroizeOnDrop for CounsellorKeys {}
 
 impl CounsellorKeys {
     /// Generates a fresh pair.
@@ -122,10 +150,7 @@ impl CounsellorKeys {
             }
             Err(err) => return Err(identity_damage(&err)),
         };
-        let mut plaintext = Zeroizing::new(Vec::new());
-        reader
-            .read_to_end(&mut plaintext)
-            .map_err(|err| identity_damage(&err))?;
+        let plaintext = read_zeroizing(&mut reader).map_err(|err| identity_damage(&err))?;
         Self::from_record(&plaintext, vault, IDENTITY_FILE)
     }
 
@@ -147,8 +172,7 @@ impl CounsellorKeys {
                 }))
             }
         };
-        let mut plaintext = Zeroizing::new(Vec::new());
-        reader.read_to_end(&mut plaintext).map_err(|err| {
+        let plaintext = read_zeroizing(&mut reader).map_err(|err| {
             Error::Damaged(Damage::Unreadable {
                 file: RECOVERY_FILE.into(),
                 reason: err.to_string(),
@@ -190,6 +214,9 @@ pub struct DossierKey {
     pub dossier: DossierId,
     identity: x25519::Identity,
 }
+
+// The identity wipes itself on drop, as in `CounsellorKeys`.
+impl zeroize::ZeroizeOnDrop for DossierKey {}
 
 impl DossierKey {
     /// Generates a key for a new dossier.
@@ -256,15 +283,13 @@ fn seal_with(encryptor: age::Encryptor, plaintext: &[u8]) -> Vec<u8> {
 
 /// Decrypts a small age file held in memory; `file` names it in errors.
 pub fn open(bytes: &[u8], identity: &x25519::Identity, file: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let mut reader = open_stream(bytes, identity, file)?;
-    let mut plaintext = Zeroizing::new(Vec::new());
-    reader.read_to_end(&mut plaintext).map_err(|err| {
+    let reader = open_stream(bytes, identity, file)?;
+    read_zeroizing(reader).map_err(|err| {
         Error::Damaged(Damage::Unreadable {
             file: file.into(),
             reason: err.to_string(),
         })
-    })?;
-    Ok(plaintext)
+    })
 }
 
 /// Starts decrypting an age stream with one identity.
@@ -288,6 +313,9 @@ pub fn open_stream<R: Read>(
 /// A freshly generated recovery key: shown once, then only its public half
 /// is kept in the vault.
 pub struct RecoveryKey(x25519::Identity);
+
+// The identity wipes itself on drop, as in `CounsellorKeys`.
+impl zeroize::ZeroizeOnDrop for RecoveryKey {}
 
 impl RecoveryKey {
     /// Generates a recovery key.

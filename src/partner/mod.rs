@@ -65,6 +65,9 @@ pub struct PartnerKeys {
     pub signing: SigningKey,
 }
 
+// Both fields wipe their secret on drop, as in `keys::CounsellorKeys`.
+impl zeroize::ZeroizeOnDrop for PartnerKeys {}
+
 impl PartnerKeys {
     /// Generates a fresh pair.
     pub fn generate() -> Self {
@@ -113,8 +116,7 @@ impl PartnerKeys {
             }
             Err(_) => return Err(unreadable()),
         };
-        let mut plaintext = Zeroizing::new(Vec::new());
-        reader.read_to_end(&mut plaintext).map_err(|_| unreadable())?;
+        let plaintext = crate::keys::read_zeroizing(&mut reader).map_err(|_| unreadable())?;
         let record: PartnerIdentityRecord = cbor::from_slice(&plaintext).map_err(|_| unreadable())?;
         let age = record
             .age_identity
@@ -264,8 +266,7 @@ pub fn open_export<R: Read>(
             return Err(Error::UnsafeExportEntry);
         }
         let name = path.to_string_lossy().to_string();
-        let mut bytes = Zeroizing::new(Vec::new());
-        entry.read_to_end(&mut bytes).map_err(|_| Error::NotAnExport)?;
+        let bytes = crate::keys::read_zeroizing(&mut entry).map_err(|_| Error::NotAnExport)?;
         if name == format!("{}/{}", crate::export::ROOT, crate::export::SIGNED_RECEIPT) {
             signed_receipt = Some(bytes.to_vec());
         }

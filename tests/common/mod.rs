@@ -8,14 +8,18 @@
 
 #![allow(dead_code)]
 
+pub mod canary;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
+
+use canary::Canaries;
 
 use tempfile::TempDir;
 
@@ -65,6 +69,12 @@ pub mod sample {
     pub const JOINT_B_TEXT: &str = "Bastiaan reageert eerst verdedigend";
     /// An `[A+B]` paragraph (4) of the joint note.
     pub const JOINT_BOTH_TEXT: &str = "Oefening actief luisteren";
+    pub const A_EMAIL: &str = "anouk.hendriks@example.nl";
+    pub const A_PHONE: &str = "06-00001041";
+    pub const B_EMAIL: &str = "bastiaan.hendriks@example.nl";
+    pub const B_PHONE: &str = "06-00001042";
+    pub const A_TO_B_PURPOSE: &str = "Inzage in het dossier tijdens en na de begeleiding";
+    pub const FORM_FILE_NAME: &str = "toestemmingsformulier-a.pdf";
 
     /// Paths inside an export archive.
     pub const A_INTAKE_FILE: &str = "kluis-export/2026-041/01-intake-2026-03-02.md";
@@ -172,7 +182,35 @@ impl Output {
 /// passphrase in `KLUIS_PASSPHRASE` when given, and nothing else from the
 /// caller's environment that kluis reads.
 pub fn kluis(vault: &Path, lang: &str, passphrase: Option<&str>) -> assert_cmd::Command {
-    let mut command = assert_cmd::Command::cargo_bin("kluis").expect("the kluis binary is built");
+    let command = assert_cmd::Command::cargo_bin("kluis").expect("the kluis binary is built");
+    with_kluis_environment(command, vault, lang, passphrase)
+}
+
+/// Builds the command [`kluis`] builds, but started by `sh` after
+/// `umask MASK`, to check the modes of the files kluis creates under a
+/// permissive umask.
+pub fn kluis_with_umask(
+    vault: &Path,
+    lang: &str,
+    passphrase: Option<&str>,
+    mask: &str,
+) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("umask {mask} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_kluis"));
+    with_kluis_environment(command, vault, lang, passphrase)
+}
+
+/// Sets the environment of a command that runs kluis: see [`kluis`]. A
+/// test's private temporary folder becomes `TMPDIR` and `XDG_RUNTIME_DIR`.
+pub fn with_kluis_environment(
+    mut command: assert_cmd::Command,
+    vault: &Path,
+    lang: &str,
+    passphrase: Option<&str>,
+) -> assert_cmd::Command {
     for name in CLEARED_VARS {
         command.env_remove(name);
     }
@@ -184,6 +222,11 @@ pub fn kluis(vault: &Path, lang: &str, passphrase: Option<&str>) -> assert_cmd::
         .env("KLUIS_VAULT", vault)
         .env("LANG", lang)
         .env("KLUIS_STATE_DIR", state);
+    if let Some(temporary) = private_temporary_folder(vault) {
+        command
+            .env("TMPDIR", &temporary)
+            .env("XDG_RUNTIME_DIR", &temporary);
+    }
     if let Some(passphrase) = passphrase {
         command.env("KLUIS_PASSPHRASE", passphrase);
     }
@@ -205,12 +248,98 @@ pub fn run_command(command: &mut assert_cmd::Command) -> Output {
 
 /// A vault in its own temporary folder, with room next to it for input and
 /// output files.
+///
+/// Dropping it at the end of a test that did not fail scans for the
+/// personal values the test gave kluis (see [`canary`]). It scans the vault
+/// folder and the private temporary folder every kluis process of the test
+/// ran with. It also scans each file beside the vault that the test did not
+/// name with [`TestVault::file`] or [`TestVault::write_file`], and temporary
+/// files kluis left behind (`.tmp-…`, `.kluis-…`) even below a named folder.
+/// The test fails when a value is found, or when a file in the vault is not
+/// 0600 or a folder not 0700.
 pub struct TestVault {
     folder: TempDir,
     /// The vault folder, `<temporary folder>/vault`.
     pub path: PathBuf,
     /// `LANG` for every command.
     pub lang: &'static str,
+    /// `TMPDIR` and `XDG_RUNTIME_DIR` of every kluis process of the test.
+    temporary: TempDir,
+    scan: Mutex<ScanSettings>,
+}
+
+/// What the scan at the end of a test looks for, and where not.
+#[derive(Default)]
+struct ScanSettings {
+    canaries: Canaries,
+    /// Input and output files the test named, whose content is the test's own.
+    named: Vec<PathBuf>,
+    skip_modes: bool,
+}
+
+/// Options whose value is personal data that kluis must keep encrypted.
+const PERSONAL_OPTIONS: &[&str] = &[
+    "--registration",
+    "--name",
+    "--email",
+    "--phone",
+    "--address",
+    "--purpose",
+    "--label",
+    "--third-party",
+    "--role",
+];
+
+/// Options naming a file whose name and content must not appear readable:
+/// notes, scans and letters are stored encrypted, and the passphrase file
+/// is never stored.
+const PERSONAL_FILE_OPTIONS: &[&str] = &["--file", "--form", "--letter", "--passphrase-file"];
+
+/// The private temporary folder of each live [`TestVault`], by the
+/// vault's temporary folder, so that [`kluis`] gives it to every command
+/// of the test, also to commands a test builds without the vault's helpers.
+static TEMPORARY_FOLDERS: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+
+/// Returns the private temporary folder of the test whose vault is `vault`.
+fn private_temporary_folder(vault: &Path) -> Option<PathBuf> {
+    let folders = TEMPORARY_FOLDERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    folders
+        .iter()
+        .find(|(folder, _)| vault.starts_with(folder))
+        .map(|(_, temporary)| temporary.clone())
+}
+
+/// Creates a temporary folder for kluis processes on `/dev/shm` where that
+/// exists, and elsewhere in the system's temporary folder. kluis puts the
+/// editor's file only on a memory-backed file system such as `/dev/shm`.
+fn new_private_temporary_folder() -> TempDir {
+    let builder = {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("kluistest-tmp-");
+        builder
+    };
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        if let Ok(folder) = builder.tempdir_in(shm) {
+            return folder;
+        }
+    }
+    builder.tempdir().expect("temporary folder for kluis")
+}
+
+/// Adds the name and the content of a file a test gave kluis.
+fn add_file_canaries(canaries: &mut Canaries, path: &Path) {
+    if !path.is_file() {
+        return;
+    }
+    if let Some(name) = path.file_name() {
+        canaries.add(name.to_string_lossy().as_bytes());
+    }
+    if let Ok(content) = fs::read(path) {
+        canaries.add_content(&content);
+    }
 }
 
 impl TestVault {
@@ -221,7 +350,20 @@ impl TestVault {
             .tempdir()
             .expect("temporary folder");
         let path = folder.path().join("vault");
-        Self { folder, path, lang }
+        let temporary = new_private_temporary_folder();
+        TEMPORARY_FOLDERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((folder.path().to_path_buf(), temporary.path().to_path_buf()));
+        let mut scan = ScanSettings::default();
+        scan.canaries.add(PASSPHRASE);
+        Self {
+            folder,
+            path,
+            lang,
+            temporary,
+            scan: Mutex::new(scan),
+        }
     }
 
     /// Returns a private copy of the sample couple, speaking `lang`.
@@ -229,6 +371,32 @@ impl TestVault {
         let template = sample_couple_template();
         let vault = Self::uninitialized(lang);
         copy_tree(&template.path, &vault.path);
+        for value in [
+            sample::A,
+            sample::B,
+            sample::COUPLE,
+            sample::A_NAME,
+            sample::B_NAME,
+            sample::A_EMAIL,
+            sample::A_PHONE,
+            sample::B_EMAIL,
+            sample::B_PHONE,
+            sample::A_TO_B_PURPOSE,
+            sample::FORM_FILE_NAME,
+            sample::A_INTAKE_TEXT,
+            sample::A_SESSION_TEXT,
+            sample::A_WORKING_TEXT,
+            sample::B_INTAKE_TEXT,
+            sample::B_SESSION_TEXT,
+            sample::JOINT_A_TEXT,
+            sample::JOINT_B_TEXT,
+            sample::JOINT_BOTH_TEXT,
+        ] {
+            vault.add_canary(value);
+        }
+        for file in SAMPLE_COUPLE_FILES {
+            vault.add_file_canaries(&sample_file(file));
+        }
         SampleCouple {
             vault,
             consent_a_to_b: template.consent_a_to_b.clone(),
@@ -243,12 +411,26 @@ impl TestVault {
         let template = TEMPLATE.get_or_init(build_single_client_template);
         let vault = Self::uninitialized(lang);
         copy_tree(template, &vault.path);
+        for value in [
+            sample::A,
+            sample::A_NAME,
+            sample::A_INTAKE_TEXT,
+            sample::FORM_FILE_NAME,
+            SINGLE_CLIENT_LABEL,
+        ] {
+            vault.add_canary(value);
+        }
+        vault.add_file_canaries(&sample_file("a-intake.md"));
+        vault.add_file_canaries(&sample_file(sample::FORM_FILE_NAME));
         vault
     }
 
-    /// Returns a path next to the vault, for input and output files.
+    /// Returns a path next to the vault, for input and output files. The
+    /// scan at the end of the test leaves it, and anything below it, alone.
     pub fn file(&self, name: &str) -> PathBuf {
-        self.folder.path().join(name)
+        let path = self.folder.path().join(name);
+        self.settings().named.push(path.clone());
+        path
     }
 
     /// Returns the temporary folder that contains the vault and its files.
@@ -256,11 +438,89 @@ impl TestVault {
         self.folder.path()
     }
 
-    /// Writes an input file next to the vault and returns its path.
+    /// Returns the private temporary folder kluis runs with (`TMPDIR`,
+    /// `XDG_RUNTIME_DIR`).
+    pub fn temporary_folder(&self) -> &Path {
+        self.temporary.path()
+    }
+
+    /// Writes an input file next to the vault and returns its path. Its
+    /// lines become canaries, because whatever kluis reads from it must
+    /// stay encrypted.
     pub fn write_file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.file(name);
-        fs::write(&path, contents).expect("write input file");
+        fs::write(&path, contents.as_ref()).expect("write input file");
+        self.settings().canaries.add_content(contents.as_ref());
         path
+    }
+
+    /// Adds a value that must not appear readable in the scanned folders.
+    pub fn add_canary(&self, value: impl AsRef<[u8]>) {
+        self.settings().canaries.add(value);
+    }
+
+    /// Adds the name and the lines of a file as canaries.
+    pub fn add_file_canaries(&self, path: &Path) {
+        add_file_canaries(&mut self.settings().canaries, path);
+    }
+
+    /// Leaves file modes in the vault unchecked at the end of the test, for
+    /// a test that puts its own files there.
+    pub fn skip_mode_check(&self) {
+        self.settings().skip_modes = true;
+    }
+
+    fn settings(&self) -> std::sync::MutexGuard<'_, ScanSettings> {
+        self.scan
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds the personal values in a command line as canaries.
+    fn add_argument_canaries(&self, args: &[&str]) {
+        let mut scan = self.settings();
+        for (position, arg) in args.iter().enumerate() {
+            let Some(value) = args.get(position + 1) else {
+                continue;
+            };
+            if PERSONAL_OPTIONS.contains(arg) {
+                scan.canaries.add(value);
+            }
+            if PERSONAL_FILE_OPTIONS.contains(arg) {
+                add_file_canaries(&mut scan.canaries, Path::new(value));
+            }
+        }
+        // `kluis attach DOSSIER FILE`
+        if let ["attach", _, file, ..] = args {
+            add_file_canaries(&mut scan.canaries, Path::new(file));
+        }
+    }
+
+    /// Lists what the scan at the end of the test would report now: each
+    /// canary found, and each vault file or folder that is not private.
+    pub fn plaintext_findings(&self) -> Vec<String> {
+        let scan = self.settings();
+        let mut findings = Vec::new();
+        let none = canary::Exclusions::NONE;
+        findings.extend(canary::scan_tree(&self.path, &scan.canaries, &none));
+        findings.extend(canary::scan_tree(self.temporary.path(), &scan.canaries, &none));
+        let folder = self.folder.path();
+        let named = |path: &Path| {
+            let relative = path.strip_prefix(folder).unwrap_or(path);
+            let temporary = relative
+                .components()
+                .any(|component| canary::is_kluis_temporary(&component.as_os_str().to_string_lossy()));
+            !temporary && scan.named.iter().any(|named| path.starts_with(named))
+        };
+        let beside_vault = canary::Exclusions {
+            pruned: &[self.path.as_path()],
+            unchecked: &named,
+        };
+        findings.extend(canary::scan_tree(folder, &scan.canaries, &beside_vault));
+        if !scan.skip_modes {
+            findings.extend(canary::mode_problems(&self.path));
+        }
+        findings
     }
 
     /// Returns a `kluis` command for this vault with the passphrase set.
@@ -270,11 +530,21 @@ impl TestVault {
 
     /// Runs kluis with `args`.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.add_argument_canaries(args);
         run_command(self.command().args(args))
+    }
+
+    /// Runs kluis with `args` after `umask MASK`.
+    pub fn run_with_umask(&self, mask: &str, args: &[&str]) -> Output {
+        self.add_argument_canaries(args);
+        run_command(kluis_with_umask(&self.path, self.lang, Some(PASSPHRASE), mask).args(args))
     }
 
     /// Runs kluis with `args` and `stdin` on standard input.
     pub fn run_with_stdin(&self, args: &[&str], stdin: impl Into<Vec<u8>>) -> Output {
+        let stdin = stdin.into();
+        self.add_argument_canaries(args);
+        self.settings().canaries.add_content(&stdin);
         run_command(self.command().args(args).write_stdin(stdin))
     }
 
@@ -314,6 +584,41 @@ impl TestVault {
         walk_files(&self.path.join("objects"))
     }
 }
+
+impl Drop for TestVault {
+    fn drop(&mut self) {
+        TEMPORARY_FOLDERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|(folder, _)| folder != self.folder.path());
+        // A second panic while the test is already failing would abort the
+        // whole test binary.
+        if std::thread::panicking() {
+            return;
+        }
+        let findings = self.plaintext_findings();
+        assert!(
+            findings.is_empty(),
+            "after the test, {} holds readable personal data or files that are not private:\n{}",
+            self.folder.path().display(),
+            findings.join("\n")
+        );
+    }
+}
+
+/// The label of the attachment in the single-client template.
+const SINGLE_CLIENT_LABEL: &str = "signed consent form";
+
+/// The files of `examples/sample-case/` that the sample couple was built from.
+const SAMPLE_COUPLE_FILES: &[&str] = &[
+    "a-intake.md",
+    "a-sessie-individueel.md",
+    "a-werkaantekening.md",
+    "b-intake.md",
+    "b-sessie-individueel.md",
+    "gezamenlijk-gesprek-1.md",
+    sample::FORM_FILE_NAME,
+];
 
 /// A copy of the sample couple: persons 2026-041 (A) and 2026-042 (B),
 /// couple record K-2026-017, their notes, and A's consent for B.
@@ -377,7 +682,7 @@ fn build_single_client_template() -> PathBuf {
     let path = folder.join("vault");
     let run = |args: &[&str]| run_on_template(&path, args);
     let intake = sample_file("a-intake.md");
-    let form = sample_file("toestemmingsformulier-a.pdf");
+    let form = sample_file(sample::FORM_FILE_NAME);
 
     run(&[
         "init",
@@ -410,7 +715,7 @@ fn build_single_client_template() -> PathBuf {
         sample::A,
         form.to_str().unwrap(),
         "--label",
-        "signed consent form",
+        SINGLE_CLIENT_LABEL,
     ]);
     path
 }
@@ -433,7 +738,7 @@ fn build_sample_couple_template() -> SampleCoupleTemplate {
             file.to_str().unwrap(),
         ]);
     };
-    let form = sample_file("toestemmingsformulier-a.pdf");
+    let form = sample_file(sample::FORM_FILE_NAME);
 
     run(&[
         "init",
@@ -448,9 +753,9 @@ fn build_sample_couple_template() -> SampleCoupleTemplate {
         "--name",
         sample::A_NAME,
         "--email",
-        "anouk.hendriks@example.nl",
+        sample::A_EMAIL,
         "--phone",
-        "06-00001041",
+        sample::A_PHONE,
         "--start",
         sample::START,
     ]);
@@ -462,9 +767,9 @@ fn build_sample_couple_template() -> SampleCoupleTemplate {
         "--name",
         sample::B_NAME,
         "--email",
-        "bastiaan.hendriks@example.nl",
+        sample::B_EMAIL,
         "--phone",
-        "06-00001042",
+        sample::B_PHONE,
         "--start",
         sample::START,
     ]);
@@ -504,7 +809,7 @@ fn build_sample_couple_template() -> SampleCoupleTemplate {
         "--from",
         "2026-03-16",
         "--purpose",
-        "Inzage in het dossier tijdens en na de begeleiding",
+        sample::A_TO_B_PURPOSE,
     ]);
     SampleCoupleTemplate {
         path,
@@ -587,17 +892,15 @@ impl AgeKey {
 }
 
 /// Decrypts `file` with the stock `age` CLI and the identity file
-/// `identity`, and reads the tar archive inside.
+/// `identity`, and reads the tar archive inside. The plaintext stays in
+/// memory, so no readable copy of the export is left beside the vault.
 #[track_caller]
 pub fn age_decrypt(identity: &Path, file: &Path) -> Archive {
     let age = require_tool("age", "age");
-    let tar = file.with_extension("tar");
     let output = StdCommand::new(age)
         .arg("-d")
         .arg("-i")
         .arg(identity)
-        .arg("-o")
-        .arg(&tar)
         .arg(file)
         .output()
         .expect("age runs");
@@ -607,7 +910,7 @@ pub fn age_decrypt(identity: &Path, file: &Path) -> Archive {
         file.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    Archive::read(&tar)
+    Archive::from_bytes(&output.stdout)
 }
 
 /// The files of a decrypted export, by path inside the archive.
@@ -618,8 +921,12 @@ pub struct Archive {
 impl Archive {
     /// Reads a plain tar file.
     pub fn read(path: &Path) -> Self {
-        let file = fs::File::open(path).expect("open tar file");
-        let mut archive = tar::Archive::new(file);
+        Self::from_bytes(&fs::read(path).expect("read tar file"))
+    }
+
+    /// Reads a plain tar archive held in memory.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        let mut archive = tar::Archive::new(bytes);
         let mut files = BTreeMap::new();
         for entry in archive.entries().expect("tar entries") {
             let mut entry = entry.expect("tar entry");
