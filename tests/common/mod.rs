@@ -8,6 +8,9 @@
 
 #![allow(dead_code)]
 
+pub mod child;
+pub mod scrypt;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
