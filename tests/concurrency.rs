@@ -402,13 +402,12 @@ fn check_notes(path: &Path, seed: u64, report: &WriterReport) {
 #[test]
 fn concurrent_writers_keep_every_note() {
     let seed: u64 = rand::random();
-    println!("concurrency test seed {seed}");
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = new_vault(folder.path());
 
     let report = run_writers(&path, seed, 3, 12);
     println!(
-        "3 writers, 12 notes each, {} times the lock was taken",
+        "3 writers, 12 notes each; a writer found the lock taken {} times",
         report.retries
     );
     assert!(
@@ -421,7 +420,6 @@ fn concurrent_writers_keep_every_note() {
 #[test]
 fn readers_see_only_whole_states() {
     let seed: u64 = rand::random();
-    println!("reader test seed {seed}");
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = new_vault(folder.path());
 

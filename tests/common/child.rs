@@ -191,8 +191,8 @@ pub fn say(message: &str) {
     }
 }
 
-/// Reads one line the parent sent, without its newline; `None` when the
-/// parent closed the child's standard input.
+/// Reads one line the parent sent, without its newline. Returns `None`
+/// when the parent closed the child's standard input.
 pub fn hear() -> Option<String> {
     let mut line = String::new();
     match std::io::stdin().lock().read_line(&mut line) {
