@@ -61,8 +61,14 @@ const MIN_KILLS: u64 = 40;
 /// The test fails if the two minimums take more rounds than this.
 const MAX_ROUNDS: u64 = 150;
 
-/// Maximum time from "go" to the kill, in milliseconds.
-const MAX_WRITE_TIME_MS: u64 = 400;
+/// Writes a round is to acknowledge on average. The time from "go" to the
+/// kill is random, up to twice the time this many writes took so far, so
+/// the number of writes and the test's run time depend little on the
+/// speed of the machine.
+const MEAN_WRITES_PER_ROUND: f64 = 6.0;
+/// Maximum time from "go" to the kill in the first round, before any write
+/// was timed.
+const FIRST_MAX_WRITE_TIME: Duration = Duration::from_millis(400);
 /// Time the parent waits for a child to unlock the vault. Only a hung child
 /// takes this long.
 const UNLOCK_TIMEOUT: Duration = Duration::from_secs(120);
@@ -825,6 +831,7 @@ fn crash_loop_keeps_acknowledged_writes() {
     let mut snapshot = Snapshot::default();
     let mut kill_points = [0u64; KILL_POINTS.len()];
     let mut max_entries_after_head = 0u64;
+    let mut writing_time = Duration::ZERO;
 
     loop {
         // The vault is as the last kill left it, and no child is running.
@@ -846,7 +853,12 @@ fn crash_loop_keeps_acknowledged_writes() {
         );
 
         let round_seed = rng.next_u64();
-        let write_time = Duration::from_millis(rng.gen_range(0..=MAX_WRITE_TIME_MS));
+        let max_write_time = if history.acknowledged.is_empty() {
+            FIRST_MAX_WRITE_TIME
+        } else {
+            writing_time.mul_f64(2.0 * MEAN_WRITES_PER_ROUND / history.acknowledged.len() as f64)
+        };
+        let write_time = max_write_time.mul_f64(rng.gen_range(0.0..1.0));
         let mut writer = ChildProcess::spawn(
             CHILD_TEST,
             &[
@@ -857,8 +869,10 @@ fn crash_loop_keeps_acknowledged_writes() {
         );
         writer.expect_message("ready", UNLOCK_TIMEOUT);
         writer.send("go");
+        let go = Instant::now();
         std::thread::sleep(write_time);
         let ended = writer.kill();
+        writing_time += go.elapsed();
 
         let mut acknowledged = 0u64;
         for message in &ended.messages {
