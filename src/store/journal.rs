@@ -195,9 +195,10 @@ pub fn write_head(store: &Store, vault: VaultId, seq: u64, entry: [u8; 32], key:
     fsutil::replace(&store.file(HEAD_FILE), &bytes)
 }
 
-/// Fails when the journal folder has more entry files than the chain that
-/// was read: an entry missing in the middle would otherwise cut the journal
-/// short without a word, and the next write would collide with a later file.
+/// Fails when the journal folder has an entry file beyond the chain that was
+/// read and the entry right after the chain is still missing. An entry
+/// missing in the middle would otherwise cut the journal short without a
+/// word, and the next write would collide with a later file.
 fn ensure_no_gap(store: &Store, chain_len: u64) -> Result<()> {
     let folder = store.file(JOURNAL_DIR);
     let files = match fs::read_dir(&folder) {
@@ -210,6 +211,13 @@ fn ensure_no_gap(store: &Store, chain_len: u64) -> Result<()> {
         let name = file.file_name().to_string_lossy().to_string();
         let Ok(seq) = name.parse::<u64>() else { continue };
         if name.len() == 12 && seq > chain_len {
+            // Readers take no lock, so a writer may have appended entry
+            // `chain_len + 1` after the loop found it missing. Then the
+            // journal grew and has no gap, and the chain read so far still
+            // reaches HEAD.
+            if store.file(&entry_name(chain_len + 1)).exists() {
+                return Ok(());
+            }
             return Err(Error::Damaged(Damage::Missing {
                 file: entry_name(chain_len + 1),
             }));

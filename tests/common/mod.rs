@@ -9,6 +9,8 @@
 #![allow(dead_code)]
 
 pub mod canary;
+pub mod child;
+pub mod scrypt;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -22,6 +24,12 @@ use std::time::{Duration, SystemTime};
 use canary::Canaries;
 
 use tempfile::TempDir;
+
+/// This machine's memory of verified journals for the vault at `vault`,
+/// kept beside it, where `kluis()` points `KLUIS_STATE_DIR` too.
+pub fn memory_beside(vault: &Path) -> kluis::store::seen::SeenHeads {
+    kluis::store::seen::SeenHeads::at(vault.parent().unwrap_or(vault).join("kluis-state"))
+}
 
 /// Passphrase of every test vault.
 pub const PASSPHRASE: &str = "paard batterij nietje correct";
@@ -217,11 +225,10 @@ pub fn with_kluis_environment(
     // Each test's vault gets its own memory of verified journals next to
     // it: copies of one template share a vault id, and would otherwise look
     // like forks of each other.
-    let state = vault.parent().unwrap_or(vault).join("kluis-state");
     command
         .env("KLUIS_VAULT", vault)
         .env("LANG", lang)
-        .env("KLUIS_STATE_DIR", state);
+        .env("KLUIS_STATE_DIR", memory_beside(vault).folder());
     if let Some(temporary) = private_temporary_folder(vault) {
         command
             .env("TMPDIR", &temporary)
