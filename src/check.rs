@@ -158,7 +158,7 @@ pub fn check(path: &Path, passphrase: SecretString, depth: Depth, seen: &SeenHea
     report.dossiers = vault.dossiers().len() + vault.broken_dossiers().len();
     report.objects = vault.objects().len();
 
-    match seen.lineage(vault.id(), vault.journal())? {
+    match seen.lineage(vault.id(), vault.journal(), vault.store())? {
         Lineage::New => report.notices.push(Notice::FirstCheckHere),
         Lineage::Extends => {}
         Lineage::RolledBack { seen, found } => report.findings.push(Finding::RolledBack {
@@ -450,6 +450,7 @@ fn find_strays(vault: &Vault, path: &Path, report: &mut Report) {
         .map(|object| object.sha256.as_slice())
         .collect();
     let objects = path.join(OBJECTS_DIR);
+    let mut unlisted = Vec::new();
     for entry in walkdir::WalkDir::new(&objects)
         .min_depth(1)
         .sort_by_file_name()
@@ -471,11 +472,21 @@ fn find_strays(vault: &Vault, path: &Path, report: &mut Report) {
             let copy = std::fs::read(entry.path())
                 .map(|bytes| listed_hashes.contains(crate::store::sha256(&bytes).as_slice()))
                 .unwrap_or(false);
-            if !copy && vault.opens_as_own_object(entry.path()) {
-                report.notices.push(Notice::Unlisted { file: relative });
-            } else {
-                report.findings.push(Finding::Stray { file: relative });
-            }
+            unlisted.push((entry.into_path(), relative, copy));
+        }
+    }
+    // An interrupted `person add` leaves a key object and a details object
+    // encrypted to that key; the key opens the details.
+    let new_keys: Vec<_> = unlisted
+        .iter()
+        .filter(|(_, _, copy)| !copy)
+        .filter_map(|(file, _, _)| vault.unlisted_dossier_key(file))
+        .collect();
+    for (file, relative, copy) in unlisted {
+        if !copy && vault.opens_as_own_object(&file, &new_keys) {
+            report.notices.push(Notice::Unlisted { file: relative });
+        } else {
+            report.findings.push(Finding::Stray { file: relative });
         }
     }
     notice_leftovers_in(path, &path.join(JOURNAL_DIR), report);

@@ -280,7 +280,7 @@ impl Vault {
         let vault = Self::open_unchecked(path, passphrase, access, seen)?;
         vault
             .seen
-            .lineage(vault.header.vault, &vault.journal)?
+            .lineage(vault.header.vault, &vault.journal, &vault.store)?
             .into_result()?;
         vault.seen.remember(vault.header.vault, &vault.journal)?;
         Ok(vault)
@@ -300,7 +300,9 @@ impl Vault {
         confirm: impl FnOnce(Lineage, u64) -> bool,
     ) -> Result<Option<RestoreRecord>> {
         let mut vault = Self::open_unchecked(path, passphrase, Access::Write, seen)?;
-        let lineage = vault.seen.lineage(vault.header.vault, &vault.journal)?;
+        let lineage = vault
+            .seen
+            .lineage(vault.header.vault, &vault.journal, &vault.store)?;
         let seen_entry = match lineage {
             Lineage::New | Lineage::Extends => {
                 vault.seen.remember(vault.header.vault, &vault.journal)?;
@@ -481,18 +483,27 @@ impl Vault {
     }
 
     /// Returns whether the file at `path` is an age file that the
-    /// counsellor's key or a dossier key of this vault opens: what an
-    /// interrupted write leaves, as opposed to a file from elsewhere. Only
-    /// the header is read.
-    pub(crate) fn opens_as_own_object(&self, path: &Path) -> bool {
-        let identities =
-            std::iter::once(&self.keys.age).chain(self.dossiers.iter().map(|d| d.key.identity()));
+    /// counsellor's key, a dossier key of this vault or one of `extra`
+    /// opens: what an interrupted write leaves, as opposed to a file from
+    /// elsewhere. Only the header is read.
+    pub(crate) fn opens_as_own_object(&self, path: &Path, extra: &[DossierKey]) -> bool {
+        let identities = std::iter::once(&self.keys.age)
+            .chain(self.dossiers.iter().map(|d| d.key.identity()))
+            .chain(extra.iter().map(DossierKey::identity));
         identities.into_iter().any(|identity| {
             std::fs::File::open(path)
                 .ok()
                 .map(std::io::BufReader::new)
                 .is_some_and(|reader| keys::open_stream(reader, identity, "").is_ok())
         })
+    }
+
+    /// Reads the file at `path` as the key object of a dossier that an
+    /// interrupted write began: the details object written with it is
+    /// encrypted to that new key.
+    pub(crate) fn unlisted_dossier_key(&self, path: &Path) -> Option<DossierKey> {
+        let bytes = std::fs::read(path).ok()?;
+        DossierKey::unwrap(&bytes, &self.keys.age, "").ok()
     }
 
     /// Returns the vault folder's store.

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 
-use super::fsutil;
-use super::journal::Journal;
+use super::journal::{entry_name, Journal};
+use super::{fsutil, sha256, Store};
 use crate::error::{Error, Result};
 use crate::format::cbor;
 use crate::ids::VaultId;
@@ -119,11 +119,21 @@ impl SeenHeads {
         }))
     }
 
-    /// Compares `journal` with the entry remembered for `vault`.
-    pub fn lineage(&self, vault: VaultId, journal: &Journal) -> Result<Lineage> {
+    /// Compares `journal`, as read from `store`, with the entry remembered
+    /// for `vault`.
+    ///
+    /// Readers take no lock, so a writer may append and remember an entry
+    /// after a reader has read the journal. A journal that ends before the
+    /// remembered entry is therefore rolled back only if that entry is not
+    /// on disk now, with its remembered hash; otherwise the reader merely
+    /// read a state a moment older, which is whole and verified.
+    pub fn lineage(&self, vault: VaultId, journal: &Journal, store: &Store) -> Result<Lineage> {
         Ok(match self.load(vault)? {
             None => Lineage::New,
-            Some(seen) => compare(seen, journal),
+            Some(seen) => match compare(seen, journal) {
+                Lineage::RolledBack { .. } if written_since(store, seen) => Lineage::Extends,
+                lineage => lineage,
+            },
         })
     }
 
@@ -157,6 +167,14 @@ impl SeenHeads {
         };
         fsutil::replace(&self.file(vault), &cbor::to_vec(&record))
     }
+}
+
+/// Returns whether the remembered entry is on disk with its hash.
+fn written_since(store: &Store, seen: SeenEntry) -> bool {
+    fsutil::read_optional(&store.file(&entry_name(seen.seq)))
+        .ok()
+        .flatten()
+        .is_some_and(|bytes| sha256(&bytes) == seen.hash)
 }
 
 /// Compares a journal with a remembered entry.
@@ -211,19 +229,46 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let heads = SeenHeads::at(folder.path());
         let vault = VaultId::random();
+        let store = Store::new(folder.path().join("vault"));
         heads.remember(vault, &journal(vault, 5)).unwrap();
         // A reader that verified 4 entries while a writer added the fifth.
         heads.remember(vault, &journal(vault, 4)).unwrap();
         assert_eq!(heads.load(vault).unwrap().map(|seen| seen.seq), Some(5));
         assert!(matches!(
-            heads.lineage(vault, &journal(vault, 4)).unwrap(),
+            heads.lineage(vault, &journal(vault, 4), &store).unwrap(),
             Lineage::RolledBack { found: 4, .. }
         ));
         heads.replace_with(vault, &journal(vault, 4)).unwrap();
         assert_eq!(
-            heads.lineage(vault, &journal(vault, 4)).unwrap(),
+            heads.lineage(vault, &journal(vault, 4), &store).unwrap(),
             Lineage::Extends
         );
+    }
+
+    #[test]
+    fn journal_read_just_before_a_write_is_not_a_rollback() {
+        let folder = tempfile::tempdir().unwrap();
+        let heads = SeenHeads::at(folder.path().join("seen"));
+        let store = Store::new(folder.path().join("vault"));
+        let vault = VaultId::random();
+        // A writer appended entry 5 and remembered it after a reader had
+        // read entries 1 to 4.
+        let entry = b"entry five".to_vec();
+        std::fs::create_dir_all(store.file("journal")).unwrap();
+        std::fs::write(store.file(&entry_name(5)), &entry).unwrap();
+        let mut written = journal(vault, 5);
+        written.entries[4].hash = sha256(&entry);
+        heads.remember(vault, &written).unwrap();
+        assert_eq!(
+            heads.lineage(vault, &journal(vault, 4), &store).unwrap(),
+            Lineage::Extends
+        );
+        // Without entry 5 on disk, the same journal is rolled back.
+        std::fs::remove_file(store.file(&entry_name(5))).unwrap();
+        assert!(matches!(
+            heads.lineage(vault, &journal(vault, 4), &store).unwrap(),
+            Lineage::RolledBack { .. }
+        ));
     }
 
     #[test]
