@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod damage;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
