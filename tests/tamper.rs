@@ -9,6 +9,7 @@
 //! | --- | --- | --- |
 //! | flip a byte in a note | object hash in the journal; check names the note and dossier | 5 |
 //! | flip a byte in attachment content | `check --full` and export stream the content through its hash | 5 |
+//! | flip a byte in the age header of attachment content | `check --full` hashes the file when its header does not decrypt | 5 |
 //! | flip a byte in a dossier key object | object hash on open; check names the dossier by its creation day | 5 |
 //! | flip a byte in a details object | object hash on open; check as for the key | 5 |
 //! | flip a byte in an attachment description | object hash; the consent naming the form no longer verifies | 5 (export: 6) |
@@ -287,6 +288,26 @@ fn attachment_content_flip_found_by_full_check() {
         EXIT_DAMAGED,
     );
     assert!(!saved.exists(), "the damaged attachment was written out");
+}
+
+/// A changed age header fails to decrypt before the stream reaches the end
+/// of the file, where its hash is compared. The check must still report
+/// the file as changed, not as one that was written unreadable.
+#[test]
+fn attachment_header_flip_named_as_changed() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let content = files_of(&couple, sample::A).attachment_contents[0].clone();
+    // A byte of the first recipient stanza.
+    flip_byte(&content, 40);
+
+    let name = object_name(&couple, &content);
+    check_finds(
+        &couple,
+        &["--full"],
+        EXIT_DAMAGED,
+        &finding("The content of attachment 1", A_DOSSIER, CHANGED, &name),
+    );
+    export_refused(&couple, EXIT_DAMAGED);
 }
 
 /// Panics unless the check names a dossier whose key or details cannot be
