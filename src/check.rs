@@ -359,8 +359,30 @@ impl Checker<'_> {
             }
             Ok(())
         })();
-        if let Err(err) = result {
-            self.damaged(dossier, item, &err);
+        let err = match result {
+            Ok(()) => return,
+            // A damaged age header fails before the stream reaches the end
+            // of the file, where its hash is compared.
+            Err(Error::Damaged(Damage::Unreadable { .. })) if self.differs_from_journal(record.blob) => {
+                Error::Damaged(Damage::Modified { file })
+            }
+            Err(err) => err,
+        };
+        self.damaged(dossier, item, &err);
+    }
+
+    /// Reads an object file to its end and returns whether its bytes
+    /// differ from the hash the journal signed.
+    fn differs_from_journal(&self, object: ObjectId) -> bool {
+        let Some(object) = self.vault.objects().get(&object) else {
+            return false;
+        };
+        let Ok(mut reader) = self.vault.store().open_object(object) else {
+            return false;
+        };
+        match io::copy(&mut reader, &mut io::sink()) {
+            Ok(_) => false,
+            Err(err) => is_modified(&err),
         }
     }
 
@@ -388,10 +410,7 @@ impl Checker<'_> {
 
 /// Tells a changed object file from one that does not decrypt.
 fn stream_damage(err: io::Error, file: &str) -> Error {
-    let modified = err
-        .get_ref()
-        .is_some_and(|inner| inner.is::<crate::store::ObjectModified>());
-    if modified {
+    if is_modified(&err) {
         Error::Damaged(Damage::Modified { file: file.into() })
     } else {
         Error::Damaged(Damage::Unreadable {
@@ -399,6 +418,13 @@ fn stream_damage(err: io::Error, file: &str) -> Error {
             reason: err.to_string(),
         })
     }
+}
+
+/// Returns whether a read failed because the file's hash differs from
+/// the journal's.
+fn is_modified(err: &io::Error) -> bool {
+    err.get_ref()
+        .is_some_and(|inner| inner.is::<crate::store::ObjectModified>())
 }
 
 fn whose(dossier: &Dossier) -> Whose {

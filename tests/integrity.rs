@@ -6,62 +6,17 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use age::secrecy::SecretString;
+use common::damage::{add_note_elsewhere, files_of, flip_byte, put_back};
 use common::sample;
 use common::{copy_tree, require_tool, AgeKey, TestVault, DUTCH, ENGLISH, PASSPHRASE};
-use kluis::model::{Access, Vault};
-use kluis::store::seen::SeenHeads;
-use kluis::store::Store;
 
 const EXIT_DAMAGED: i32 = 5;
 const EXIT_ROLLED_BACK: i32 = 11;
 
 /// What `kluis check` prints when nothing is wrong.
 const CLEAN: &str = "No problems found.";
-
-/// The object files of one dossier's notes and attachments, in order.
-struct DossierFiles {
-    notes: Vec<PathBuf>,
-    attachment_records: Vec<PathBuf>,
-    attachment_contents: Vec<PathBuf>,
-}
-
-/// Looks up where a dossier's items are stored, through the library, with
-/// a memory of its own so the vault's own memory is untouched.
-fn files_of(vault: &TestVault, registration: &str) -> DossierFiles {
-    let memory = tempfile::tempdir().unwrap();
-    let opened = Vault::open_with(
-        &vault.path,
-        SecretString::from(PASSPHRASE),
-        Access::Read,
-        SeenHeads::at(memory.path()),
-    )
-    .expect("the vault opens");
-    let dossier = opened.find(registration).expect("the dossier exists");
-    let path = |object| vault.path.join(Store::object_name(object));
-    DossierFiles {
-        notes: dossier.notes.iter().map(|note| path(note.object)).collect(),
-        attachment_records: dossier.attachments.iter().map(|a| path(a.object)).collect(),
-        attachment_contents: dossier.attachments.iter().map(|a| path(a.blob)).collect(),
-    }
-}
-
-fn flip_byte(path: &Path, at: usize) {
-    let mut bytes = fs::read(path).unwrap();
-    let at = at.min(bytes.len() - 1);
-    bytes[at] ^= 0x20;
-    fs::write(path, bytes).unwrap();
-}
-
-/// Replaces the vault folder with `copy`, as a sync service or a restored
-/// backup would.
-fn put_back(vault: &TestVault, copy: &Path) {
-    fs::remove_dir_all(&vault.path).unwrap();
-    copy_tree(copy, &vault.path);
-}
 
 fn note_file(vault: &TestVault, name: &str, text: &str) -> String {
     vault.write_file(name, text).to_str().unwrap().to_string()
@@ -200,24 +155,9 @@ fn forked_vault_refused() {
         &here,
     ]);
 
-    // The other copy gets different work, then replaces this one.
     // The other copy gets different work on another computer, with its own
     // memory, and then replaces this one.
-    let mut elsewhere = common::kluis(&other, ENGLISH, Some(PASSPHRASE));
-    elsewhere.env("KLUIS_STATE_DIR", couple.file("other-computer"));
-    let there = note_file(&couple, "there.md", "daar geschreven");
-    common::run_command(elsewhere.args([
-        "note",
-        "add",
-        sample::B,
-        "--kind",
-        "session",
-        "--date",
-        "2026-05-04",
-        "--file",
-        &there,
-    ]))
-    .expect_code(0);
+    add_note_elsewhere(&couple, &other);
     put_back(&couple, &other);
     couple.run(&["list"]).expect_error(
         EXIT_ROLLED_BACK,

@@ -10,6 +10,7 @@
 
 pub mod canary;
 pub mod child;
+pub mod damage;
 pub mod scrypt;
 
 use std::collections::BTreeMap;
