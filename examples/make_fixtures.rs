@@ -302,8 +302,8 @@ fn fixtures(layout: &Layout) -> Vec<Fixture> {
             description: "One bit of the client's dossier key object is flipped, so the dossier's \
                           details, and with them its name, cannot be read.",
             finding: format!(
-                "  ✗ The key or the details (name, registration number) in a dossier created on {}, \
-                 whose name cannot be read was changed outside kluis ({key})",
+                "  ✗ The key or the details (name, registration number) in a dossier created on {} \
+                 (its name cannot be read) was changed outside kluis ({key})",
                 time::today()
             ),
             exit: 5,
