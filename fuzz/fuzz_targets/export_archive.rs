@@ -18,18 +18,11 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Component, Path};
-use std::sync::OnceLock;
+use std::path::Component;
 
 use kluis::partner::open_export;
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
-
-fn workdir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("creating a temporary directory"))
-        .path()
-}
 
 fn encrypt(plaintext: &[u8], recipient: &age::x25519::Recipient) -> Vec<u8> {
     let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
@@ -76,7 +69,9 @@ fuzz_target!(|data: &[u8]| {
     let encrypted = encrypt(&tar, &keys.age.to_public());
     let card = kluis_fuzz::fuzz_counsellor_card();
     let counsellor = (mode & 1 == 1).then_some(&card);
-    let out = workdir().join("export");
+    // A folder per run, removed when `work` drops at the end of the run.
+    let work = tempfile::tempdir().expect("creating a temporary directory");
+    let out = work.path().join("export");
 
     match open_export(encrypted.as_slice(), keys, &out, counsellor) {
         Ok(opened) => {
@@ -124,7 +119,7 @@ fuzz_target!(|data: &[u8]| {
         Err(_) => assert!(!out.exists(), "a failed open left the output folder"),
     }
     // Nothing else, such as a staging folder, may stay behind.
-    let left: Vec<_> = fs::read_dir(workdir())
+    let left: Vec<_> = fs::read_dir(work.path())
         .expect("listing the work folder")
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
