@@ -13,6 +13,9 @@ pub mod consent;
 pub mod error;
 pub mod export;
 pub mod format;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod ids;
 pub mod keys;

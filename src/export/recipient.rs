@@ -30,6 +30,12 @@ impl ExportRecipient {
         if text.starts_with("ssh-ed25519 ") || text.starts_with("ssh-rsa ") {
             // The comment after the key, often an e-mail address, is dropped.
             let key: String = text.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            if key
+                .strip_prefix("ssh-rsa ")
+                .is_some_and(rsa_key_has_zero_filled_mpint)
+            {
+                return Err(Error::InvalidRecipient { value: shorten(text) });
+            }
             return key
                 .parse::<age::ssh::Recipient>()
                 .map(|recipient| ExportRecipient::Ssh(Box::new(recipient), key.clone()))
@@ -106,6 +112,41 @@ pub fn looks_secret(text: &str) -> bool {
     upper.contains("AGE-SECRET-KEY-") || upper.contains("PRIVATE KEY")
 }
 
+/// Returns whether the base64 SSH RSA public key (`string "ssh-rsa"`,
+/// `mpint e`, `mpint n`, RFC 4253) has an exponent or modulus made of zero
+/// bytes only. RFC 4251 forbids that encoding of an `mpint`, and age 0.12.1
+/// panics on it (`read_ssh::mpint` indexes past the end) instead of
+/// rejecting the key, so it must never reach age.
+///
+/// Like age, it decodes the longest run of base64 characters at the start
+/// and ignores what follows. Input that does not decode, or ends early, is
+/// left for age to reject.
+fn rsa_key_has_zero_filled_mpint(encoded: &str) -> bool {
+    use base64::Engine;
+
+    let run = encoded
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/'))
+        .map_or(encoded, |end| &encoded[..end]);
+    let Ok(blob) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(run) else {
+        return false;
+    };
+    let mut rest = blob.as_slice();
+    // The key type string comes first, then the two mpints.
+    for field in 0..3 {
+        let Some((length, tail)) = rest.split_first_chunk::<4>() else {
+            return false;
+        };
+        let Some((value, tail)) = tail.split_at_checked(u32::from_be_bytes(*length) as usize) else {
+            return false;
+        };
+        if field > 0 && !value.is_empty() && value.iter().all(|byte| *byte == 0) {
+            return true;
+        }
+        rest = tail;
+    }
+    false
+}
+
 fn shorten(text: &str) -> String {
     let mut short: String = text.chars().take(40).collect();
     if text.chars().count() > 40 {
@@ -147,6 +188,44 @@ mod tests {
     fn garbage_recipient_rejected() {
         assert!(ExportRecipient::parse("age1notakey").is_err());
         assert!(ExportRecipient::parse("hello").is_err());
+    }
+
+    #[test]
+    fn zero_filled_rsa_mpint_rejected() {
+        use base64::Engine;
+
+        let ssh_string = |value: &[u8]| [&(value.len() as u32).to_be_bytes()[..], value].concat();
+        let key = |exponent: &[u8], modulus: &[u8]| {
+            let blob = [ssh_string(b"ssh-rsa"), ssh_string(exponent), ssh_string(modulus)].concat();
+            format!(
+                "ssh-rsa {}",
+                base64::engine::general_purpose::STANDARD_NO_PAD.encode(blob)
+            )
+        };
+        let modulus = [&[0x00, 0xc1][..], &[0x5a; 255]].concat();
+        let cases = [
+            ("exponent 00", key(&[0], &modulus)),
+            ("exponent 00 00 00", key(&[0, 0, 0], &modulus)),
+            ("modulus 00", key(&[1, 0, 1], &[0])),
+            // The input the key_text fuzz target found: the exponent is
+            // three zero bytes, and the key is followed by NUL bytes.
+            (
+                "fuzz input",
+                String::from_utf8_lossy(
+                    b"ssh-rsa AAAAB3NzaC1yc2EAAAADAAAAQBCBAQC6Ecz7ZH0iKNng0EhqbgMYIt72h6HFjJMATosphyf7gosYE+\
+                      xpyqQ1\x00\x00\x00\x00\x00\x00\x00N/1gV9uieaQXbBYtyGWBg84vNkl",
+                )
+                .to_string(),
+            ),
+        ];
+        for (name, text) in cases {
+            let parsed = ExportRecipient::parse(&text);
+            assert!(
+                matches!(parsed, Err(Error::InvalidRecipient { .. })),
+                "{name}: {:?}",
+                parsed.map(|recipient| recipient.describe())
+            );
+        }
     }
 
     #[test]

@@ -961,7 +961,7 @@ fn event_objects(event: &Event) -> Vec<ObjectId> {
     }
 }
 
-fn read_header(bytes: &[u8]) -> Result<VaultHeader> {
+pub(crate) fn read_header(bytes: &[u8]) -> Result<VaultHeader> {
     let header: VaultHeader = cbor::from_slice(bytes).map_err(|err| Error::unreadable(HEADER_FILE, err))?;
     if header.format != HEADER_MAGIC {
         return Err(Error::unreadable(

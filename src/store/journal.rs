@@ -127,7 +127,7 @@ impl Journal {
     }
 }
 
-fn verify_entry(
+pub(crate) fn verify_entry(
     bytes: &[u8],
     seq: u64,
     vault: VaultId,
@@ -172,7 +172,13 @@ fn read_head(store: &Store, vault: VaultId, key: &VerifyingKey) -> Result<HeadPa
         }
         Err(err) => return Err(Error::io(IoAction::Reading, path, err)),
     };
-    let payload = cose::verify(&bytes, cose::HEAD, key).map_err(|err| Error::unreadable(HEAD_FILE, err))?;
+    verify_head(&bytes, vault, key)
+}
+
+/// Verifies the bytes of `HEAD` and decodes its payload, which names the
+/// latest entry.
+pub(crate) fn verify_head(bytes: &[u8], vault: VaultId, key: &VerifyingKey) -> Result<HeadPayload> {
+    let payload = cose::verify(bytes, cose::HEAD, key).map_err(|err| Error::unreadable(HEAD_FILE, err))?;
     let head: HeadPayload = cbor::from_slice(&payload).map_err(|err| Error::unreadable(HEAD_FILE, err))?;
     if !readable_version(head.version) {
         return Err(Error::UnsupportedVersion { found: head.version });
