@@ -5,11 +5,14 @@
 //! A person's log covers their own dossier and every couple record they
 //! are a partner in, because a couple record holds data about both.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 
-use crate::format::{AccessAction, DisclosureRecord, RecipientRecord};
-use crate::ids::{DossierId, TokenId};
-use crate::model::{Dossier, Vault};
+use crate::error::Result;
+use crate::format::{About, AccessAction, DisclosureRecord, NoteBody, RecipientRecord};
+use crate::ids::{DossierId, ObjectId, TokenId};
+use crate::model::{Details, Dossier, Vault};
 
 /// One item of a dossier, as the log names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,16 +66,54 @@ pub struct LogEntry {
 
 /// Returns the log of `client` between `from` (inclusive) and `until`
 /// (exclusive), oldest first.
+///
+/// In a person's log, a disclosure of joint-note paragraphs lists only the
+/// paragraphs about that person: one partner's log does not tell what of
+/// the other partner went to whom.
 pub fn for_client(
     vault: &Vault,
     client: &Dossier,
     from: Option<Timestamp>,
     until: Option<Timestamp>,
-) -> Vec<LogEntry> {
+) -> Result<Vec<LogEntry>> {
     let mut covered: Vec<&Dossier> = vec![client];
+    let mut others: HashMap<ObjectId, Vec<usize>> = HashMap::new();
     if !client.is_couple() {
-        covered.extend(vault.couples_of(client.id));
+        for couple in vault.couples_of(client.id) {
+            let Details::Couple(record) = &couple.details else {
+                continue;
+            };
+            let mine = if record.partner_a == client.id {
+                About::PartnerA
+            } else {
+                About::PartnerB
+            };
+            for note in vault.notes(couple)? {
+                if let NoteBody::Paragraphs(paragraphs) = &note.record.body {
+                    let not_mine = paragraphs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, paragraph)| paragraph.about != mine && paragraph.about != About::Both)
+                        .map(|(index, _)| index + 1)
+                        .collect();
+                    others.insert(note.object, not_mine);
+                }
+            }
+            covered.push(couple);
+        }
     }
+    let about_client = |item: &str| -> bool {
+        let Some((_, rest)) = item.split_once('/') else {
+            return true;
+        };
+        let Some((object, paragraph)) = rest.split_once('#') else {
+            return true;
+        };
+        let paragraph = paragraph.parse::<usize>().unwrap_or(0);
+        !others
+            .iter()
+            .any(|(note, not_mine)| note.to_string() == object && not_mine.contains(&paragraph))
+    };
     let in_period = |time: i64| {
         from.is_none_or(|from| time >= from.as_second()) && until.is_none_or(|until| time < until.as_second())
     };
@@ -105,7 +146,7 @@ pub fn for_client(
             continue;
         }
         for dossier in &covered {
-            if let Some(event) = disclosure_about(dossier, record) {
+            if let Some(event) = disclosure_about(dossier, record, &about_client) {
                 entries.push(LogEntry {
                     time: *time,
                     dossier: dossier.id,
@@ -128,16 +169,21 @@ pub fn for_client(
         }
     }
     entries.sort_by_key(|entry| entry.time);
-    entries
+    Ok(entries)
 }
 
-/// Returns the part of a disclosure that concerns `dossier`'s items, if any.
-fn disclosure_about(dossier: &Dossier, record: &DisclosureRecord) -> Option<LogEvent> {
+/// Returns the part of a disclosure that concerns `dossier`'s items about
+/// the client, if any.
+fn disclosure_about(
+    dossier: &Dossier,
+    record: &DisclosureRecord,
+    about_client: &dyn Fn(&str) -> bool,
+) -> Option<LogEvent> {
     let prefix = format!("{}/", dossier.id);
     let mine: Vec<_> = record
         .items
         .iter()
-        .filter(|item| item.item.starts_with(&prefix))
+        .filter(|item| item.item.starts_with(&prefix) && about_client(&item.item))
         .collect();
     if mine.is_empty() {
         return None;

@@ -106,6 +106,9 @@ pub enum Finding {
     /// An object file that no journal entry wrote and that no key of the
     /// vault opens, or a byte-for-byte copy of a listed object.
     Stray { file: String },
+    /// A file in `journal/` that is not an entry, such as the conflicting
+    /// copy a sync service keeps when two computers changed the vault.
+    NotAnEntry { file: String },
 }
 
 /// Something worth knowing that is not damage.
@@ -517,6 +520,25 @@ fn find_strays(vault: &Vault, path: &Path, report: &mut Report) {
     }
     notice_leftovers_in(path, &path.join(JOURNAL_DIR), report);
     notice_leftovers_in(path, path, report);
+    find_foreign_entries(path, report);
+}
+
+/// Reports files in `journal/` whose names are not entry numbers.
+fn find_foreign_entries(path: &Path, report: &mut Report) {
+    let Ok(entries) = std::fs::read_dir(path.join(JOURNAL_DIR)) else {
+        return;
+    };
+    let mut found: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| !is_leftover(&entry.path()))
+        .map(|entry| entry.file_name().to_string_lossy().to_string())
+        .filter(|name| !(name.len() == 12 && name.bytes().all(|byte| byte.is_ascii_digit())))
+        .map(|name| format!("{JOURNAL_DIR}/{name}"))
+        .collect();
+    found.sort();
+    report
+        .findings
+        .extend(found.into_iter().map(|file| Finding::NotAnEntry { file }));
 }
 
 fn notice_leftovers(path: &Path, report: &mut Report) {

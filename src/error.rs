@@ -138,7 +138,13 @@ pub enum Error {
     #[error("no folder for this computer's record of verified vault states")]
     NoStateFolder,
     #[error("the check found {count} problems")]
-    ProblemsFound { count: usize, rolled_back_only: bool },
+    ProblemsFound {
+        count: usize,
+        rolled_back_only: bool,
+        forked: bool,
+    },
+    #[error("the restore was not accepted")]
+    RestoreNotAccepted,
     #[error("the disk is full while {action} {path}")]
     DiskFull { action: IoAction, path: PathBuf },
     #[error("failed {action} {path}: {source}")]

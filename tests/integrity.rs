@@ -93,7 +93,7 @@ fn rolled_back_vault_refused_until_accepted() {
     let log = couple.ok(&["log", sample::A]);
     assert!(
         log.stdout
-            .contains("accepted an older copy of the vault (entry 12 instead of 13)"),
+            .contains("accepted a copy of the vault that does not extend the one this computer had verified up to entry 13; the accepted copy ended at entry 12"),
         "{}",
         log.stdout
     );
@@ -422,7 +422,7 @@ fn exports_appear_in_the_log_with_their_consent() {
             key.recipient
         ),
         format!(
-            "disclosed to Anouk Hendriks-van Dam (2026-041): paragraph 2 of note 1 of the couple record K-2026-017; no consent needed (the client's own data); 4 withheld; encrypted to x25519 {}",
+            "disclosed to Anouk Hendriks-van Dam (2026-041): paragraph 2 of note 1 of the couple record K-2026-017; no consent needed (the client's own data); 3 withheld; encrypted to x25519 {}",
             key.recipient
         ),
         format!(
@@ -438,6 +438,9 @@ fn exports_appear_in_the_log_with_their_consent() {
             log.stdout
         );
     }
+    // Paragraph 3 of the joint note is about B alone: what of B went to
+    // whom is not in A's log.
+    assert!(!log.stdout.contains("paragraph 3 of note 1"), "{}", log.stdout);
 }
 
 #[test]
@@ -557,7 +560,7 @@ fn object_left_by_an_interrupted_write_is_noted_not_reported() {
     assert!(check.stdout.contains(CLEAN), "{}", check.stdout);
     assert!(
         check.stdout.lines().any(|line| line
-            == "  objects/aa/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa was left by an interrupted write: it is encrypted to this vault's keys, but no journal entry lists it, so kluis never reads it; it is safe to delete"),
+            == "  objects/aa/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa is encrypted to this vault's keys, but no journal entry lists it, so kluis never reads it: a write was interrupted, or it is work from another copy of the vault"),
         "{}",
         check.stdout
     );
@@ -572,6 +575,73 @@ fn object_left_by_an_interrupted_write_is_noted_not_reported() {
     assert!(
         check.stdout.contains(
             "  ✗ The file objects/bb/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb was not written by kluis: no journal entry lists it"
+        ),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn swapped_attachment_never_reaches_standard_output() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let second = couple.write_file("second.txt", "SECOND ATTACHMENT ".repeat(20_000));
+    couple.ok(&["attach", sample::A, second.to_str().unwrap(), "--label", "second"]);
+    let files = files_of(&couple, sample::A);
+    // The second attachment's content file put in place of the first's:
+    // age authenticates each chunk, but not which file it belongs to.
+    fs::copy(&files.attachment_contents[1], &files.attachment_contents[0]).unwrap();
+    let shown = couple.run(&["show", sample::A, "--attachment", "1"]);
+    shown.expect_code(EXIT_DAMAGED);
+    assert!(shown.stdout.is_empty(), "{} bytes went out", shown.stdout.len());
+
+    let key = AgeKey::generate(couple.folder());
+    let export = common::run_command(couple.command().args([
+        "export",
+        "--for",
+        sample::A,
+        "--recipient",
+        &key.recipient,
+        "-o",
+        "-",
+        "--yes",
+    ]));
+    export.expect_code(EXIT_DAMAGED);
+    assert!(export.stdout.is_empty(), "{} bytes went out", export.stdout.len());
+}
+
+#[test]
+fn failed_log_export_is_not_logged_as_sent() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let key = AgeKey::generate(couple.folder());
+    let nowhere = couple.file("no-such-folder/log.age");
+    let failed = couple.run(&[
+        "log",
+        sample::A,
+        "--recipient",
+        &key.recipient,
+        "-o",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert_ne!(failed.code, 0);
+    let log = couple.ok(&["log", sample::A]);
+    assert!(!log.stdout.contains("was sent"), "{}", log.stdout);
+}
+
+#[test]
+fn conflicting_copy_of_a_journal_entry_is_reported() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    // What a sync service keeps when two computers wrote entry 12.
+    couple.skip_mode_check();
+    fs::copy(
+        couple.path.join("journal/000000000012"),
+        couple.path.join("journal/000000000012 (conflicted copy)"),
+    )
+    .unwrap();
+    let check = couple.run(&["check"]);
+    check.expect_code(EXIT_DAMAGED);
+    assert!(
+        check.stdout.contains(
+            "  ✗ The file journal/000000000012 (conflicted copy) is not a journal entry: a sync service may have kept a conflicting copy of the vault, changed on two computers"
         ),
         "{}",
         check.stdout

@@ -355,6 +355,9 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
                 if io::stdout().is_terminal() && !is_text {
                     return Err(Error::BinaryToTerminal);
                 }
+                // Nothing reaches standard output unless the whole stored
+                // file matches the journal.
+                vault.verify_attachment_file(dossier, attachment)?;
                 let mut stdout = io::stdout().lock();
                 io::copy(&mut content, &mut stdout).map_err(|err| {
                     kluis::model::in_dossier(
@@ -817,6 +820,9 @@ fn export(context: &Context, args: ExportArgs) -> Result<()> {
     }
 
     if output == Path::new("-") {
+        // What reaches standard output cannot be taken back: every
+        // attachment is checked against the journal first.
+        export::verify_attachment_files(&vault, &plan)?;
         vault.record_disclosure(plan.record(recipient_key.describe(), true))?;
         let stdout = io::stdout().lock();
         let mut stdout = export::write_archive(&vault, &plan, &recipient_key, stdout, args.armor)?;

@@ -352,9 +352,15 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-receipt-invalid"),
             Some(fl!("hint-receipt-invalid")),
         ),
+        Error::RestoreNotAccepted => report(
+            code::REFUSED,
+            fl!("error-restore-not-accepted"),
+            Some(fl!("hint-not-confirmed")),
+        ),
         Error::ProblemsFound {
             count,
             rolled_back_only,
+            forked,
         } => report(
             if *rolled_back_only {
                 code::ROLLED_BACK
@@ -362,7 +368,9 @@ pub fn describe(err: &Error) -> Report {
                 code::DAMAGED
             },
             fl!("error-problems-found", count = count),
-            Some(if *rolled_back_only {
+            Some(if *rolled_back_only && *forked {
+                fl!("hint-forked")
+            } else if *rolled_back_only {
                 fl!("hint-rolled-back")
             } else {
                 fl!("hint-problems-found")

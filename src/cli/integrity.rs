@@ -72,6 +72,10 @@ pub fn check(context: &Context, args: CheckArgs) -> Result<()> {
     Err(Error::ProblemsFound {
         count: report.findings.len(),
         rolled_back_only,
+        forked: report
+            .findings
+            .iter()
+            .any(|finding| matches!(finding, Finding::Forked { .. })),
     })
 }
 
@@ -117,6 +121,7 @@ fn finding_text(finding: &Finding) -> String {
             )
         }
         Finding::Stray { file } => fl!("check-stray", file = file.clone()),
+        Finding::NotAnEntry { file } => fl!("check-not-an-entry", file = file.clone()),
     }
 }
 
@@ -245,7 +250,7 @@ pub fn log(context: &Context, args: LogArgs) -> Result<()> {
     let mut vault = context.open(access)?;
     let dossier = vault.find(&args.dossier)?;
     let id = dossier.id;
-    let entries = accesslog::for_client(&vault, dossier, from.map(time::start_of), until.map(time::end_of));
+    let entries = accesslog::for_client(&vault, dossier, from.map(time::start_of), until.map(time::end_of))?;
     let heading = heading(&vault, dossier, args.from.as_deref(), args.until.as_deref());
 
     let Some((key, passphrase)) = key else {
@@ -271,9 +276,29 @@ pub fn log(context: &Context, args: LogArgs) -> Result<()> {
         return Err(Error::BinaryToTerminal);
     }
     let document = zeroize::Zeroizing::new(document(&vault, &heading, &entries));
-    vault.record_access(id, AccessAction::LogExported, Vec::new(), Some(key.describe()))?;
-    write_encrypted(&key, document.as_bytes(), &output, args.armor)?;
-    if output != Path::new("-") {
+    let record = |vault: &mut Vault| {
+        vault.record_access(id, AccessAction::LogExported, Vec::new(), Some(key.describe()))
+    };
+    if output == Path::new("-") {
+        // Standard output cannot be taken back, so the read is journaled
+        // first, as exports do.
+        record(&mut vault)?;
+        let mut stdout = io::stdout().lock();
+        encrypt(&key, document.as_bytes(), &mut stdout, args.armor)
+            .and_then(|()| stdout.flush())
+            .map_err(|err| Error::io(IoAction::Writing, "-", err))?;
+    } else {
+        // The file appears only after the journal records it, and the
+        // journal records nothing that was not written.
+        let folder = match output.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let mut file = kluis::store::fsutil::AtomicFile::new_in(&folder)?;
+        encrypt(&key, document.as_bytes(), file.file(), args.armor)
+            .map_err(|err| Error::io(IoAction::Writing, &output, err))?;
+        record(&mut vault)?;
+        file.commit(&output, false)?;
         eprintln!("{}", fl!("log-written", path = output.display().to_string()));
     }
     if let Some(passphrase) = passphrase {
@@ -326,11 +351,19 @@ fn line(vault: &Vault, entry: &LogEntry) -> String {
             user,
             encrypted_to,
             ..
-        } => fl!(
-            "log-log-exported",
-            user = user.clone(),
-            key = encrypted_to.clone().unwrap_or_default()
-        ),
+        } => match vault.dossier(entry.dossier) {
+            Ok(dossier) if dossier.is_couple() => fl!(
+                "log-couple-log-exported",
+                registration = texts::person(vault, dossier.id),
+                user = user.clone(),
+                key = encrypted_to.clone().unwrap_or_default()
+            ),
+            _ => fl!(
+                "log-log-exported",
+                user = user.clone(),
+                key = encrypted_to.clone().unwrap_or_default()
+            ),
+        },
         LogEvent::RestoreAccepted { seen, accepted, user } => fl!(
             "log-restore-accepted",
             user = user.clone(),
@@ -427,33 +460,16 @@ fn document(vault: &Vault, heading: &str, entries: &[LogEntry]) -> String {
     text
 }
 
-/// Writes `plaintext` age-encrypted to `path` (or standard output for
-/// `-`), through a temporary file that appears only when complete.
-fn write_encrypted(key: &ExportRecipient, plaintext: &[u8], path: &Path, armor: bool) -> Result<()> {
+/// Writes `plaintext` age-encrypted to `key` into `out`.
+fn encrypt(key: &ExportRecipient, plaintext: &[u8], out: &mut dyn Write, armor: bool) -> io::Result<()> {
     let format = if armor {
         age::armor::Format::AsciiArmor
     } else {
         age::armor::Format::Binary
     };
-    let encrypt = |out: &mut dyn Write| -> io::Result<()> {
-        let armored = age::armor::ArmoredWriter::wrap_output(out, format)?;
-        let mut writer = key.encryptor().wrap_output(armored)?;
-        writer.write_all(plaintext)?;
-        writer.finish()?.finish()?;
-        Ok(())
-    };
-    if path == Path::new("-") {
-        let mut stdout = io::stdout().lock();
-        encrypt(&mut stdout).map_err(|err| Error::io(IoAction::Writing, "-", err))?;
-        return stdout
-            .flush()
-            .map_err(|err| Error::io(IoAction::Writing, "-", err));
-    }
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let mut file = kluis::store::fsutil::AtomicFile::new_in(&folder)?;
-    encrypt(file.file()).map_err(|err| Error::io(IoAction::Writing, path, err))?;
-    file.commit(path, false)
+    let armored = age::armor::ArmoredWriter::wrap_output(out, format)?;
+    let mut writer = key.encryptor().wrap_output(armored)?;
+    writer.write_all(plaintext)?;
+    writer.finish()?.finish()?;
+    Ok(())
 }

@@ -13,7 +13,7 @@ use serde_bytes::ByteBuf;
 
 use crate::error::{Error, ObjectRole, Result};
 use crate::format::{
-    CollectionRecord, ConsentKindRecord, ConsentPayload, DataClassRecord, RecipientRecord,
+    cbor, CollectionRecord, ConsentKindRecord, ConsentPayload, DataClassRecord, RecipientRecord,
     ReverificationPayload, ScopeRecord, WithdrawalPayload, RECORD_VERSION,
 };
 use crate::ids::{DossierId, TokenId};
@@ -341,14 +341,20 @@ fn check_form(vault: &Vault, grantor: DossierId, collection: &CollectionRecord) 
     };
     let missing = TokenError::Inconsistent(token::Inconsistency::FormMissing);
     let dossier = vault.dossier(grantor).map_err(|_| missing.clone())?;
-    let attachments = vault.attachments(dossier).map_err(|_| missing.clone())?;
-    let found = attachments
-        .iter()
-        .any(|view| view.object == *form && view.record.sha256.as_slice() == form_sha256.as_slice());
-    if found {
-        Ok(())
-    } else {
-        Err(missing)
+    // Only the form's own description is read: damage to another
+    // attachment of the grantor says nothing about this consent.
+    let Some(entry) = dossier.attachments.iter().find(|entry| entry.object == *form) else {
+        return Err(missing);
+    };
+    let record = vault
+        .read_item(dossier, entry.object, ObjectRole::Attachment)
+        .ok()
+        .and_then(|plaintext| cbor::from_slice::<crate::format::AttachmentRecord>(&plaintext).ok());
+    match record {
+        Some(record) if record.blob == entry.blob && record.sha256.as_slice() == form_sha256.as_slice() => {
+            Ok(())
+        }
+        _ => Err(missing),
     }
 }
 

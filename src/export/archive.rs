@@ -239,6 +239,27 @@ fn write_notes<'p, W: Write>(
     Ok(())
 }
 
+/// Checks every attachment file an export would include against the
+/// journal before anything is written, for output that cannot be taken
+/// back (standard output).
+pub fn verify_attachment_files(vault: &Vault, plan: &ExportPlan) -> Result<()> {
+    for item in plan.allowed() {
+        if !matches!(item.kind, ItemKind::Attachment { .. }) {
+            continue;
+        }
+        let dossier = vault.dossier(item.dossier)?;
+        let view = vault
+            .attachments(dossier)?
+            .into_iter()
+            .find(|view| view.object == item.object)
+            .ok_or_else(|| Error::ItemNotFound {
+                reference: item.object.short(),
+            })?;
+        vault.verify_attachment_file(dossier, &view)?;
+    }
+    Ok(())
+}
+
 fn write_attachments<'p, W: Write>(
     vault: &Vault,
     plan: &'p ExportPlan,

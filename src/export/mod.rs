@@ -6,7 +6,7 @@ mod archive;
 pub mod recipient;
 pub mod texts;
 
-pub use archive::{verify_receipt, write_archive, ROOT, SIGNED_RECEIPT};
+pub use archive::{verify_attachment_files, verify_receipt, write_archive, ROOT, SIGNED_RECEIPT};
 pub use recipient::ExportRecipient;
 
 use jiff::Timestamp;

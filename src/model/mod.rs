@@ -311,7 +311,7 @@ impl Vault {
             Lineage::RolledBack { seen, .. } | Lineage::Forked { seen } => seen,
         };
         if !confirm(lineage, vault.journal.last_seq()) {
-            return Err(Error::NotConfirmed);
+            return Err(Error::RestoreNotAccepted);
         }
         let last = vault.journal.entries.last().expect("an opened vault has entry 1");
         let record = RestoreRecord {
@@ -635,6 +635,13 @@ impl Vault {
                 decode_event_record(&plaintext).map_err(|err| Error::unreadable(file.clone(), err))?
             else {
                 // A log-only event of a later version: nothing to replay.
+                // Such an entry writes no objects (vault-format.md, 6.6).
+                if !entry.payload.objects.is_empty() {
+                    return Err(Error::Damaged(Damage::Journal {
+                        seq: entry.seq,
+                        problem: crate::error::JournalProblem::Malformed,
+                    }));
+                }
                 continue;
             };
             if record.event.is_log_only() && entry.payload.version < 2 {
