@@ -135,6 +135,8 @@ pub enum Error {
     Forked { seq: u64 },
     #[error("this computer's record of the vault's last verified state, {path}, is unreadable")]
     SeenUnreadable { path: PathBuf },
+    #[error("cannot use this computer's record of verified vault states in {path}")]
+    SeenFolderUnusable { path: PathBuf },
     #[error("no folder for this computer's record of verified vault states")]
     NoStateFolder,
     #[error("the check found {count} problems")]

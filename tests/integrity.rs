@@ -647,3 +647,37 @@ fn conflicting_copy_of_a_journal_entry_is_reported() {
         check.stdout
     );
 }
+
+#[test]
+fn unusable_memory_folder_is_named_with_a_hint() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let not_a_folder = couple.write_file("state-file", "");
+    let mut list = couple.command();
+    list.env("KLUIS_STATE_DIR", &not_a_folder).arg("list");
+    let run = common::run_command(&mut list);
+    run.expect_error(
+        9,
+        &format!(
+            "error: kluis cannot use the folder where it records which vault states this computer verified: {}",
+            not_a_folder.display()
+        ),
+        "hint: Set KLUIS_STATE_DIR to a private folder that kluis may write to.",
+    );
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn one_damaged_note_does_not_hide_another() {
+    let couple = TestVault::sample_couple(ENGLISH);
+    let files = files_of(&couple, sample::A);
+    flip_byte(&files.notes[0], 200);
+    couple
+        .run(&["show", sample::A, "--note", "1"])
+        .expect_code(EXIT_DAMAGED);
+    let second = couple.ok(&["show", sample::A, "--note", "2"]);
+    assert!(
+        second.stdout.contains(sample::A_SESSION_TEXT),
+        "{}",
+        second.stdout
+    );
+}

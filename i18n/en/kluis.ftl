@@ -483,6 +483,7 @@ error-forked = this vault's history differs from the one this computer verified 
 hint-forked = Two copies of the vault were changed separately, or files were replaced. Nothing was shown or changed. Find the copy with the newest work; if this is the copy you want to keep, run `kluis accept-restore`.
 error-seen-unreadable = this computer's record of the vault's last verified state is damaged: { $path }
 hint-seen-unreadable = Move that file aside and run `kluis check` on the vault; the next open records the current state again.
+error-seen-unwritable = kluis cannot use the folder where it records which vault states this computer verified: { $path }
 error-no-state-folder = there is no folder for this computer's record of verified vault states
 hint-no-state-folder = Set KLUIS_STATE_DIR to a private folder that kluis may write to.
 journal-older-version = it has an older format version than the entry before it

@@ -483,6 +483,7 @@ error-forked = de geschiedenis van deze kluis wijkt af van wat deze computer eer
 hint-forked = Twee kopieën van de kluis zijn los van elkaar gewijzigd, of bestanden zijn vervangen. Er is niets getoond of gewijzigd. Zoek de kopie met het nieuwste werk; is dit de kopie die je wilt houden, gebruik dan `kluis accept-restore`.
 error-seen-unreadable = wat deze computer over de laatst gecontroleerde toestand van de kluis bijhoudt, is beschadigd: { $path }
 hint-seen-unreadable = Zet dat bestand opzij en voer `kluis check` uit op de kluis; bij de volgende keer openen wordt de huidige toestand opnieuw vastgelegd.
+error-seen-unwritable = kluis kan de map niet gebruiken waarin het bijhoudt welke kluistoestand deze computer heeft gecontroleerd: { $path }
 error-no-state-folder = er is geen map om bij te houden welke kluistoestand deze computer heeft gecontroleerd
 hint-no-state-folder = Zet KLUIS_STATE_DIR op een eigen map waarin kluis mag schrijven.
 journal-older-version = de vermelding heeft een oudere formaatversie dan de vermelding ervoor

@@ -308,13 +308,9 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
     record_show(&mut vault, &args)?;
     let dossier = vault.find(&args.dossier)?;
     if let Some(number) = args.note {
-        let notes = vault.notes(dossier)?;
-        let note = notes
-            .iter()
-            .find(|note| note.number == number)
-            .ok_or_else(|| Error::ItemNotFound {
-                reference: format!("{} {number}", fl!("word-note")),
-            })?;
+        let note = vault.note(dossier, number)?.ok_or_else(|| Error::ItemNotFound {
+            reference: format!("{} {number}", fl!("word-note")),
+        })?;
         out!("# {} — {}", texts::note_kind(note.record.kind), note.record.date);
         out!();
         match &note.record.body {

@@ -391,6 +391,11 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-seen-unreadable", path = path.display().to_string()),
             Some(fl!("hint-seen-unreadable")),
         ),
+        Error::SeenFolderUnusable { path } => report(
+            code::IO,
+            fl!("error-seen-unwritable", path = path.display().to_string()),
+            Some(fl!("hint-no-state-folder")),
+        ),
         Error::NoStateFolder => report(
             code::IO,
             fl!("error-no-state-folder"),

@@ -97,6 +97,22 @@ impl Vault {
             .collect()
     }
 
+    /// Decrypts note `number` (from 1) of a dossier, and no other: damage
+    /// to another note does not stop this one from being read.
+    pub fn note(&self, dossier: &Dossier, number: usize) -> Result<Option<NoteView>> {
+        let Some(note) = number.checked_sub(1).and_then(|index| dossier.notes.get(index)) else {
+            return Ok(None);
+        };
+        let plaintext = self.read_sealed(dossier, note.object, ObjectRole::Note)?;
+        let record: NoteRecord = cbor::from_slice(&plaintext)
+            .map_err(|err| Error::unreadable(Store::object_name(note.object), err))?;
+        Ok(Some(NoteView {
+            number,
+            object: note.object,
+            record,
+        }))
+    }
+
     /// Decrypts the descriptions of a dossier's attachments.
     pub fn attachments(&self, dossier: &Dossier) -> Result<Vec<AttachmentView>> {
         dossier

@@ -104,7 +104,10 @@ impl SeenHeads {
     /// Returns the entry remembered for `vault`, if any.
     pub fn load(&self, vault: VaultId) -> Result<Option<SeenEntry>> {
         let path = self.file(vault);
-        let Some(bytes) = fsutil::read_optional(&path)? else {
+        let read = fsutil::read_optional(&path).map_err(|_| Error::SeenFolderUnusable {
+            path: self.folder.clone(),
+        })?;
+        let Some(bytes) = read else {
             return Ok(None);
         };
         let unreadable = || Error::SeenUnreadable { path: path.clone() };
@@ -159,13 +162,21 @@ impl SeenHeads {
             seq: last.seq,
             hash: last.hash,
         };
-        fsutil::create_private_dir(&self.folder)?;
         let record = SeenRecord {
             vault,
             seq: seen.seq,
             entry: ByteBuf::from(seen.hash.to_vec()),
         };
-        fsutil::replace(&self.file(vault), &cbor::to_vec(&record))
+        // A full disk keeps its own message; any other failure is about
+        // this folder, which the person may not know kluis uses.
+        fsutil::create_private_dir(&self.folder)
+            .and_then(|()| fsutil::replace(&self.file(vault), &cbor::to_vec(&record)))
+            .map_err(|err| match err {
+                Error::DiskFull { .. } => err,
+                _ => Error::SeenFolderUnusable {
+                    path: self.folder.clone(),
+                },
+            })
     }
 }
 
