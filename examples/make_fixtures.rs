@@ -234,7 +234,7 @@ fn fixtures(layout: &Layout) -> Vec<Fixture> {
         Fixture {
             name: "stray-object",
             description: "A copy of note 1 is added under a name no journal entry wrote.",
-            finding: format!("  ✗ The file {STRAY} was not written by kluis: no journal entry lists it"),
+            finding: format!("  ✗ The file {STRAY} was not written by kluis: no journal entry lists it, and kluis never reads it; if you did not put it there, someone else did"),
             exit: 5,
             damage: {
                 let note_1 = layout.notes[0].clone();

@@ -282,7 +282,7 @@ fn check_lists_every_damaged_item_at_once() {
         check.stdout
     );
     assert!(
-        lines.contains(&"  ✗ The file objects/ff/ffffffffffffffffffffffffffffffff was not written by kluis: no journal entry lists it"),
+        lines.contains(&"  ✗ The file objects/ff/ffffffffffffffffffffffffffffffff was not written by kluis: no journal entry lists it, and kluis never reads it; if you did not put it there, someone else did"),
         "{}",
         check.stdout
     );
@@ -574,7 +574,7 @@ fn object_left_by_an_interrupted_write_is_noted_not_reported() {
     check.expect_code(EXIT_DAMAGED);
     assert!(
         check.stdout.contains(
-            "  ✗ The file objects/bb/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb was not written by kluis: no journal entry lists it"
+            "  ✗ The file objects/bb/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb was not written by kluis: no journal entry lists it, and kluis never reads it; if you did not put it there, someone else did"
         ),
         "{}",
         check.stdout

@@ -525,7 +525,7 @@ fn stray_object_is_reported_and_never_read() {
         &couple,
         &[],
         EXIT_DAMAGED,
-        "  ✗ The file objects/5e/5e0f1c2d3b4a59687766554433221100 was not written by kluis: no journal entry lists it",
+        "  ✗ The file objects/5e/5e0f1c2d3b4a59687766554433221100 was not written by kluis: no journal entry lists it, and kluis never reads it; if you did not put it there, someone else did",
     );
     // The export goes ahead with the items the journal lists, and no more.
     let key = AgeKey::generate(couple.folder());

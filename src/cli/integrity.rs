@@ -178,12 +178,18 @@ fn capitalized(text: &str) -> String {
     }
 }
 
+/// Formats a size in KiB or MiB with one decimal, with the decimal comma
+/// in Dutch.
 fn size_text(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB {
+    let text = if bytes >= MIB {
         format!("{:.1} MiB", bytes as f64 / MIB as f64)
     } else {
         format!("{:.1} KiB", bytes as f64 / 1024.0)
+    };
+    match kluis::i18n::current() {
+        kluis::i18n::Lang::Nl => text.replace('.', ","),
+        kluis::i18n::Lang::En => text,
     }
 }
 
