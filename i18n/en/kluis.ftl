@@ -474,6 +474,12 @@ error-input-not-found = the file { $path } does not exist
 error-input-not-a-file = { $path } is a folder, not a file
 error-input-no-permission = you have no permission to read { $path }
 hint-input-file = Check the file name and folder; ls shows what is there.
+io-not-found = it or a folder on its path does not exist
+io-permission-denied = permission denied
+io-already-exists = it already exists
+io-not-a-directory = a part of its path is a file, not a folder
+io-is-a-directory = it is a folder, not a file
+io-read-only = the file system is read-only
 error-io = failed { $action } { $path }: { $reason }
 error-internal = an unexpected error occurred: { $reason }
 

@@ -474,6 +474,12 @@ error-input-not-found = het bestand { $path } bestaat niet
 error-input-not-a-file = { $path } is een map, geen bestand
 error-input-no-permission = je hebt geen toestemming om { $path } te lezen
 hint-input-file = Controleer de bestandsnaam en de map; ls laat zien wat er staat.
+io-not-found = het bestand of een map in het pad bestaat niet
+io-permission-denied = geen toestemming
+io-already-exists = het bestaat al
+io-not-a-directory = een deel van het pad is een bestand, geen map
+io-is-a-directory = het is een map, geen bestand
+io-read-only = het bestandssysteem is alleen-lezen
 error-io = het { $action } van { $path } is mislukt: { $reason }
 error-internal = er is een onverwachte fout opgetreden: { $reason }
 

@@ -420,7 +420,7 @@ pub fn describe(err: &Error) -> Report {
                 "error-io",
                 action = action(*what),
                 path = path.display().to_string(),
-                reason = source.to_string()
+                reason = io_reason(source)
             ),
             None,
         ),
@@ -429,6 +429,21 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-internal", reason = other.to_string()),
             None,
         ),
+    }
+}
+
+/// Describes an I/O failure in the user's language where its kind is a
+/// common one; the system's own text (in English) otherwise.
+fn io_reason(source: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match source.kind() {
+        ErrorKind::NotFound => fl!("io-not-found"),
+        ErrorKind::PermissionDenied => fl!("io-permission-denied"),
+        ErrorKind::AlreadyExists => fl!("io-already-exists"),
+        ErrorKind::NotADirectory => fl!("io-not-a-directory"),
+        ErrorKind::IsADirectory => fl!("io-is-a-directory"),
+        ErrorKind::ReadOnlyFilesystem => fl!("io-read-only"),
+        _ => source.to_string(),
     }
 }
 
