@@ -118,7 +118,7 @@ rm -rf "$KLUIS_VAULT"
 mv "$work/older-copy" "$KLUIS_VAULT"
 printf '\n$ kluis list\n'
 if "$kluis" list; then
-  echo "the rolled-back vault was not refused" >&2
+  echo "error: kluis opened the rolled-back vault; expected exit status 11" >&2
   exit 1
 fi
 run accept-restore --yes

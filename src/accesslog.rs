@@ -27,7 +27,7 @@ pub enum ItemName {
     Unknown,
 }
 
-/// What happened to the client's data.
+/// An event in the client's access log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogEvent {
     /// Read by the counsellor, or the log itself sent to the client.

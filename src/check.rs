@@ -1,4 +1,4 @@
-//! `kluis check`: verifies a whole vault and says, per dossier, what is
+//! `kluis check`: verifies a whole vault and reports, per dossier, what is
 //! wrong.
 //!
 //! Opening a vault already verifies the header, the counsellor's keys, every
@@ -37,9 +37,9 @@ pub enum Depth {
     Full,
 }
 
-/// Whose data a finding is about.
+/// Subject data a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Whose {
+pub enum Subject {
     Person {
         name: String,
         registration: String,
@@ -69,7 +69,7 @@ pub enum Item {
     ConsentRequest(TokenId),
 }
 
-/// What is wrong with an object.
+/// The problem found with an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     Missing,
@@ -83,7 +83,7 @@ pub enum Problem {
 #[derive(Debug)]
 pub enum Finding {
     /// The vault could not be opened far enough to check its dossiers; the
-    /// error says which file and how. Nothing else was checked.
+    /// error names the file and the problem. Nothing else was checked.
     Unopenable(Error),
     /// The journal ends before the entry this machine verified last.
     RolledBack { seen: u64, found: u64 },
@@ -91,14 +91,14 @@ pub enum Finding {
     Forked { seq: u64 },
     /// A dossier's object is missing, changed or unreadable.
     Damaged {
-        whose: Whose,
+        subject: Subject,
         item: Item,
         problem: Problem,
         file: String,
     },
     /// A stored consent, withdrawal or re-verification does not verify.
     InvalidStatement {
-        whose: Whose,
+        subject: Subject,
         kind: StatementKind,
         id: TokenId,
         error: Error,
@@ -124,7 +124,7 @@ pub enum Notice {
     FirstCheckHere,
 }
 
-/// What a check found, with what it covered.
+/// The findings of a check, with counts of what it covered.
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
@@ -173,7 +173,7 @@ pub fn check(path: &Path, passphrase: SecretString, depth: Depth, seen: &SeenHea
 
     for broken in vault.broken_dossiers() {
         report.findings.push(Finding::Damaged {
-            whose: Whose::Unnamed {
+            subject: Subject::Unnamed {
                 created: broken.created,
                 registration: broken.registration.clone(),
             },
@@ -209,7 +209,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn damaged(&mut self, dossier: &Dossier, item: Item, err: &Error) {
         self.report.findings.push(Finding::Damaged {
-            whose: whose(dossier),
+            subject: subject_of(dossier),
             item,
             problem: problem_of(err),
             file: file_of(err),
@@ -351,7 +351,7 @@ impl Checker<'_> {
                 let read = match plaintext.read(&mut buffer[..]) {
                     Ok(0) => break,
                     Ok(read) => read,
-                    Err(err) => return Err(stream_damage(err, &file)),
+                    Err(err) => return Err(crate::store::read_damage(err, &file)),
                 };
                 hasher.update(&buffer[..read]);
                 size += read as u64;
@@ -385,7 +385,7 @@ impl Checker<'_> {
         };
         match io::copy(&mut reader, &mut io::sink()) {
             Ok(_) => false,
-            Err(err) => is_modified(&err),
+            Err(err) => crate::store::is_modified(&err),
         }
     }
 
@@ -400,7 +400,7 @@ impl Checker<'_> {
             };
             match err {
                 Error::InvalidToken { .. } => self.report.findings.push(Finding::InvalidStatement {
-                    whose: whose(dossier),
+                    subject: subject_of(dossier),
                     kind: statement.kind,
                     id: statement.id,
                     error: err,
@@ -411,32 +411,13 @@ impl Checker<'_> {
     }
 }
 
-/// Tells a changed object file from one that does not decrypt.
-fn stream_damage(err: io::Error, file: &str) -> Error {
-    if is_modified(&err) {
-        Error::Damaged(Damage::Modified { file: file.into() })
-    } else {
-        Error::Damaged(Damage::Unreadable {
-            file: file.into(),
-            reason: err.to_string(),
-        })
-    }
-}
-
-/// Returns whether a read failed because the file's hash differs from
-/// the journal's.
-fn is_modified(err: &io::Error) -> bool {
-    err.get_ref()
-        .is_some_and(|inner| inner.is::<crate::store::ObjectModified>())
-}
-
-fn whose(dossier: &Dossier) -> Whose {
+fn subject_of(dossier: &Dossier) -> Subject {
     match &dossier.details {
-        Details::Person(person) => Whose::Person {
+        Details::Person(person) => Subject::Person {
             name: person.name.clone(),
             registration: person.registration.clone(),
         },
-        Details::Couple(couple) => Whose::Couple {
+        Details::Couple(couple) => Subject::Couple {
             registration: couple.registration.clone(),
         },
     }
@@ -518,8 +499,7 @@ fn find_strays(vault: &Vault, path: &Path, report: &mut Report) {
             report.findings.push(Finding::Stray { file: relative });
         }
     }
-    notice_leftovers_in(path, &path.join(JOURNAL_DIR), report);
-    notice_leftovers_in(path, path, report);
+    notice_leftovers(path, report);
     find_foreign_entries(path, report);
 }
 

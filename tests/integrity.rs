@@ -1,6 +1,6 @@
 //! Integration tests of the integrity commands through the real binary:
-//! rollback and fork detection with `accept-restore`, `kluis check` and what
-//! it says about each kind of damage, and the access log (`show` and
+//! rollback and fork detection with `accept-restore`, `kluis check` and its
+//! report of each kind of damage, and the access log (`show` and
 //! exports journaled, `kluis log` shown, filtered and exported).
 
 mod common;
@@ -539,7 +539,7 @@ fn log_refused_to_another_clients_key() {
 }
 
 #[test]
-fn object_left_by_an_interrupted_write_is_noted_not_reported() {
+fn interrupted_write_object_only_noted() {
     let couple = TestVault::sample_couple(ENGLISH);
     // What a crash between an object and its journal entry leaves: a fresh
     // age file to the vault's own key that no entry lists.

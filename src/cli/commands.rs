@@ -482,7 +482,7 @@ fn stream_error(err: io::Error, path: &Path, blob: kluis::ids::ObjectId) -> Erro
 
 /// Starts a new file at `path` (0600) that appears only when committed and
 /// never replaces an existing file.
-fn new_private_file(path: &Path) -> Result<AtomicFile> {
+pub(super) fn new_private_file(path: &Path) -> Result<AtomicFile> {
     if path.exists() {
         return Err(Error::OutputExists {
             path: path.to_path_buf(),

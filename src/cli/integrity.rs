@@ -7,7 +7,7 @@ use std::path::Path;
 use age::secrecy::ExposeSecret;
 
 use kluis::accesslog::{self, ItemName, LogEntry, LogEvent};
-use kluis::check::{self, Depth, Finding, Item, Notice, Problem, Whose};
+use kluis::check::{self, Depth, Finding, Item, Notice, Problem, Subject};
 use kluis::consent::{time, StatementKind};
 use kluis::error::{Error, IoAction, Result};
 use kluis::export::{texts, ExportRecipient};
@@ -17,7 +17,7 @@ use kluis::model::{Access, Details, Dossier, Vault};
 use kluis::store::seen::{Lineage, SeenHeads};
 
 use super::args::{AcceptRestoreArgs, CheckArgs, LogArgs};
-use super::commands::{ensure_key_of, recipient_key, Context};
+use super::commands::{ensure_key_of, new_private_file, recipient_key, Context};
 use super::{errors, input};
 
 /// `kluis check`: prints what was checked and every problem, and fails
@@ -85,7 +85,7 @@ fn finding_text(finding: &Finding) -> String {
         Finding::RolledBack { seen, found } => fl!("check-rolled-back", seen = seen, found = found),
         Finding::Forked { seq } => fl!("check-forked", seq = seq),
         Finding::Damaged {
-            whose,
+            subject,
             item,
             problem,
             file,
@@ -98,13 +98,13 @@ fn finding_text(finding: &Finding) -> String {
             fl!(
                 "check-damaged",
                 what = item_text(item),
-                whose = whose_text(whose),
+                whose = subject_text(subject),
                 problem = problem,
                 file = file.clone()
             )
         }
         Finding::InvalidStatement {
-            whose,
+            subject,
             kind,
             id,
             error,
@@ -116,7 +116,7 @@ fn finding_text(finding: &Finding) -> String {
             fl!(
                 "check-invalid-statement",
                 what = item_text(&Item::Statement(*kind, *id)),
-                whose = whose_text(whose),
+                whose = subject_text(subject),
                 reason = reason
             )
         }
@@ -149,19 +149,19 @@ fn item_text(item: &Item) -> String {
     }
 }
 
-fn whose_text(whose: &Whose) -> String {
-    match whose {
-        Whose::Person { name, registration } => fl!(
+fn subject_text(subject: &Subject) -> String {
+    match subject {
+        Subject::Person { name, registration } => fl!(
             "check-whose-person",
             name = name.clone(),
             registration = registration.clone()
         ),
-        Whose::Couple { registration } => fl!("check-whose-couple", registration = registration.clone()),
-        Whose::Unnamed {
+        Subject::Couple { registration } => fl!("check-whose-couple", registration = registration.clone()),
+        Subject::Unnamed {
             registration: Some(registration),
             ..
         } => fl!("check-whose-registration", registration = registration.clone()),
-        Whose::Unnamed { created, .. } => {
+        Subject::Unnamed { created, .. } => {
             let day = jiff::Timestamp::from_second(*created)
                 .map(|instant| time::date_of(instant).to_string())
                 .unwrap_or_else(|_| "?".into());
@@ -296,11 +296,7 @@ pub fn log(context: &Context, args: LogArgs) -> Result<()> {
     } else {
         // The file appears only after the journal records it, and the
         // journal records nothing that was not written.
-        let folder = match output.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => std::path::PathBuf::from("."),
-        };
-        let mut file = kluis::store::fsutil::AtomicFile::new_in(&folder)?;
+        let mut file = new_private_file(&output)?;
         encrypt(&key, document.as_bytes(), file.file(), args.armor)
             .map_err(|err| Error::io(IoAction::Writing, &output, err))?;
         record(&mut vault)?;

@@ -221,7 +221,7 @@ impl ConsentBook {
     }
 }
 
-/// What a stored statement is.
+/// The kind of a stored statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatementKind {
     Consent,
@@ -341,8 +341,8 @@ fn check_form(vault: &Vault, grantor: DossierId, collection: &CollectionRecord) 
     };
     let missing = TokenError::Inconsistent(token::Inconsistency::FormMissing);
     let dossier = vault.dossier(grantor).map_err(|_| missing.clone())?;
-    // Only the form's own description is read: damage to another
-    // attachment of the grantor says nothing about this consent.
+    // Only the form's own description is read, because damage to another
+    // attachment of the grantor does not affect this consent.
     let Some(entry) = dossier.attachments.iter().find(|entry| entry.object == *form) else {
         return Err(missing);
     };

@@ -279,8 +279,8 @@ impl Event {
 /// The prefix of every log-only event kind (vault-format.md, section 6.6).
 pub const LOG_EVENT_PREFIX: &str = "log-";
 
-/// The log-only kinds this version knows: one that does not decode is
-/// damage, not a kind to skip.
+/// The log-only kinds this version decodes: one of them that fails to
+/// decode is damage, not a kind to skip.
 const KNOWN_LOG_EVENTS: [&str; 2] = ["log-access", "log-restore-accepted"];
 
 /// Decodes an `EventRecord`. A record whose event kind is unknown but
@@ -335,7 +335,7 @@ pub struct AccessRecord {
     pub encrypted_to: Option<String>,
 }
 
-/// How a dossier was read.
+/// The way a dossier was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AccessAction {
@@ -581,7 +581,7 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_log_event_of_a_known_kind_is_rejected() {
+    fn malformed_known_log_event_rejected() {
         assert!(decode_event_record(&record_with_event("log-access")).is_err());
     }
 }

@@ -151,27 +151,20 @@ impl Vault {
     }
 
     /// Reads an attachment's stored file to its end and checks it against
-    /// the journal's hash, without decrypting it. Output that cannot be
-    /// taken back, such as standard output, is checked this way before any
-    /// of it is written: the hash of a streamed file is known only at its
-    /// end, and age authenticates each chunk but not which file it is.
+    /// the journal's hash, without decrypting it. Callers use this before
+    /// writing to output that cannot be taken back, such as standard output.
+    /// A streamed file's hash is known only at its end, and age
+    /// authenticates each chunk but not which file the chunk belongs to.
     pub fn verify_attachment_file(&self, dossier: &Dossier, attachment: &AttachmentView) -> Result<()> {
         let blob = self.object_ref(attachment.record.blob)?;
         let file = Store::object_name(blob.id);
         let mut reader = self.store.open_object(blob)?;
         std::io::copy(&mut reader, &mut std::io::sink()).map_err(|err| {
-            let damage = if err
-                .get_ref()
-                .is_some_and(|inner| inner.is::<crate::store::ObjectModified>())
-            {
-                crate::error::Damage::Modified { file: file.clone() }
-            } else {
-                crate::error::Damage::Unreadable {
-                    file: file.clone(),
-                    reason: err.to_string(),
-                }
-            };
-            super::in_dossier(Error::Damaged(damage), dossier, ObjectRole::Attachment)
+            super::in_dossier(
+                crate::store::read_damage(err, &file),
+                dossier,
+                ObjectRole::Attachment,
+            )
         })?;
         Ok(())
     }

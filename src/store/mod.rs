@@ -212,6 +212,25 @@ impl<R: Read> Read for VerifyingReader<R> {
     }
 }
 
+/// Turns a failed read of object `file` into damage: `Modified` when the
+/// file's hash differs from the journal's, `Unreadable` otherwise.
+pub fn read_damage(err: io::Error, file: &str) -> Error {
+    if is_modified(&err) {
+        Error::Damaged(Damage::Modified { file: file.into() })
+    } else {
+        Error::Damaged(Damage::Unreadable {
+            file: file.into(),
+            reason: err.to_string(),
+        })
+    }
+}
+
+/// Returns whether a read failed because the file's hash differs from the
+/// journal's.
+pub fn is_modified(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| inner.is::<ObjectModified>())
+}
+
 /// Hashes bytes with SHA-256.
 pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()

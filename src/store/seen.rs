@@ -4,7 +4,7 @@
 //!
 //! One small file per vault, named by the vault's random id, in
 //! `$KLUIS_STATE_DIR` or else `kluis/seen` in the user's local state folder.
-//! It holds no name and no content: the vault id, an entry number and the
+//! It contains no name and no content: the vault id, an entry number and the
 //! entry's SHA-256.
 
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ pub struct SeenEntry {
     pub hash: [u8; 32],
 }
 
-/// How a journal relates to the entry this machine saw last.
+/// The relation of a journal to the entry this machine verified last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lineage {
     /// Nothing was remembered for this vault: the first open here.
@@ -127,9 +127,9 @@ impl SeenHeads {
     ///
     /// Readers take no lock, so a writer may append and remember an entry
     /// after a reader has read the journal. A journal that ends before the
-    /// remembered entry is therefore rolled back only if that entry is not
-    /// on disk now, with its remembered hash; otherwise the reader merely
-    /// read a state a moment older, which is whole and verified.
+    /// remembered entry is therefore rolled back only if that entry is not on
+    /// disk now with its remembered hash. Otherwise the reader read a
+    /// slightly older state, which is whole and verified.
     pub fn lineage(&self, vault: VaultId, journal: &Journal, store: &Store) -> Result<Lineage> {
         Ok(match self.load(vault)? {
             None => Lineage::New,
@@ -213,7 +213,7 @@ mod tests {
         assert!(matches!(heads.load(vault), Err(Error::SeenUnreadable { .. })));
     }
 
-    /// A journal of `len` entries whose hashes are their numbers.
+    /// Builds a journal of `len` entries whose hashes are their numbers.
     fn journal(vault: VaultId, len: u64) -> Journal {
         let entries = (1..=len)
             .map(|seq| super::super::journal::Entry {
@@ -257,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn journal_read_just_before_a_write_is_not_a_rollback() {
+    fn stale_read_is_not_rollback() {
         let folder = tempfile::tempdir().unwrap();
         let heads = SeenHeads::at(folder.path().join("seen"));
         let store = Store::new(folder.path().join("vault"));
