@@ -147,6 +147,10 @@ pub enum Error {
     },
     #[error("the restore was not accepted")]
     RestoreNotAccepted,
+    #[error("{path} is not empty")]
+    DestinationNotEmpty { path: PathBuf },
+    #[error("backup remote {remote}: {problem}")]
+    Remote { remote: String, problem: RemoteProblem },
     #[error("the disk is full while {action} {path}")]
     DiskFull { action: IoAction, path: PathBuf },
     #[error("failed {action} {path}: {source}")]
@@ -223,6 +227,44 @@ impl std::fmt::Display for WeakPassphrase {
             WeakPassphrase::TooRepetitive => "too few different characters",
         })
     }
+}
+
+/// What went wrong with a backup remote.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RemoteProblem {
+    #[error("this is not a remote kluis understands")]
+    Invalid,
+    #[error("its kind of URL is not supported")]
+    UnknownScheme,
+    #[error("it has an unknown option {option}")]
+    UnknownOption { option: String },
+    #[error("no remote has this name")]
+    UnknownName,
+    #[error("the URL contains a login")]
+    CredentialsInUrl,
+    #[error("plain http is only allowed to this computer")]
+    Unencrypted,
+    #[error("access was denied")]
+    Denied,
+    #[error("the bucket or folder does not exist")]
+    NoSuchPlace,
+    #[error("it cannot be reached")]
+    Unreachable,
+    #[error("the storage refused a request (status {status:?})")]
+    Refused { status: Option<u16> },
+    #[error("it holds no backup")]
+    NoBackup,
+    #[error("it holds a backup of another vault")]
+    OtherVault,
+    #[error("it is at entry {remote}, ahead of this vault at entry {local}")]
+    Ahead { remote: u64, local: u64 },
+    #[error("its entry {seq} differs from this vault's")]
+    Forked { seq: u64 },
+    #[error("it holds no journal entry {seq}")]
+    NoSuchState { seq: u64 },
+    #[error("it is damaged: {0}")]
+    Damaged(Damage),
 }
 
 /// The kind and place of damage to a vault.

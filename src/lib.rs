@@ -8,6 +8,8 @@
 //! [`i18n`]. The library never prints and never exits.
 
 pub mod accesslog;
+#[cfg(feature = "cloud")]
+pub mod backup;
 pub mod check;
 pub mod consent;
 pub mod error;

@@ -51,8 +51,61 @@ pub enum Command {
     Check(CheckArgs),
     Log(LogArgs),
     AcceptRestore(AcceptRestoreArgs),
+    #[cfg(feature = "cloud")]
+    Backup(BackupArgs),
+    #[cfg(feature = "cloud")]
+    Restore(RestoreArgs),
+    #[cfg(feature = "cloud")]
+    #[command(subcommand)]
+    Remote(RemoteCommand),
     #[command(subcommand)]
     Partner(PartnerCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[arg(value_name = "REMOTE")]
+    pub remote: String,
+    #[arg(short, long, conflicts_with = "json")]
+    pub quiet: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[arg(value_name = "REMOTE")]
+    pub remote: String,
+    #[arg(value_name = "DIR")]
+    pub destination: PathBuf,
+    #[arg(long, value_name = "ENTRY")]
+    pub at: Option<u64>,
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    Check(RemoteCheckArgs),
+    States(RemoteStatesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RemoteCheckArgs {
+    #[arg(value_name = "REMOTE")]
+    pub remote: String,
+    #[arg(long)]
+    pub full: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoteStatesArgs {
+    #[arg(value_name = "REMOTE")]
+    pub remote: String,
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -86,6 +86,12 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Check(args) => super::integrity::check(context, args),
         Command::Log(args) => super::integrity::log(context, args),
         Command::AcceptRestore(args) => super::integrity::accept_restore(context, args),
+        #[cfg(feature = "cloud")]
+        Command::Backup(args) => super::backup::backup(context, args),
+        #[cfg(feature = "cloud")]
+        Command::Restore(args) => super::backup::restore(context, args),
+        #[cfg(feature = "cloud")]
+        Command::Remote(command) => super::backup::remote(context, command),
         Command::Partner(PartnerCommand::Keygen(args)) => partner_keygen(context, args),
         Command::Partner(PartnerCommand::Open(args)) => partner_open(context, args),
     }

@@ -3,7 +3,9 @@
 
 use kluis::consent::token::Inconsistency;
 use kluis::consent::token::TokenError;
-use kluis::error::{Damage, Error, InputProblem, IoAction, JournalProblem, ObjectRole, WeakPassphrase};
+use kluis::error::{
+    Damage, Error, InputProblem, IoAction, JournalProblem, ObjectRole, RemoteProblem, WeakPassphrase,
+};
 use kluis::fl;
 
 /// The exit codes of `kluis`, as documented.
@@ -183,6 +185,12 @@ pub fn describe(err: &Error) -> Report {
             ),
             Some(fl!("hint-invalid-token")),
         ),
+        Error::DestinationNotEmpty { path } => report(
+            code::REFUSED,
+            fl!("error-destination-not-empty", path = path.display().to_string()),
+            Some(fl!("hint-destination-not-empty")),
+        ),
+        Error::Remote { remote, problem } => remote_report(remote, problem),
         Error::Damaged(damage) => report(
             code::DAMAGED,
             fl!("error-damaged", what = damage_text(damage)),
@@ -445,6 +453,104 @@ fn io_reason(source: &std::io::Error) -> String {
         ErrorKind::ReadOnlyFilesystem => fl!("io-read-only"),
         _ => source.to_string(),
     }
+}
+
+fn remote_report(remote: &str, problem: &RemoteProblem) -> Report {
+    let (code, text, hint) = match problem {
+        RemoteProblem::Invalid => (
+            code::INVALID_INPUT,
+            fl!("remote-problem-invalid"),
+            fl!("hint-remote-invalid"),
+        ),
+        RemoteProblem::UnknownScheme => (
+            code::INVALID_INPUT,
+            fl!("remote-problem-unknown-scheme"),
+            fl!("hint-remote-invalid"),
+        ),
+        RemoteProblem::UnknownOption { option } => (
+            code::INVALID_INPUT,
+            fl!("remote-problem-unknown-option", option = option.clone()),
+            fl!("hint-remote-invalid"),
+        ),
+        RemoteProblem::UnknownName => (
+            code::NOT_FOUND,
+            fl!("remote-problem-unknown-name"),
+            fl!("hint-remote-invalid"),
+        ),
+        RemoteProblem::CredentialsInUrl => (
+            code::INVALID_INPUT,
+            fl!("remote-problem-credentials-in-url"),
+            fl!("hint-remote-credentials"),
+        ),
+        RemoteProblem::Unencrypted => (
+            code::INVALID_INPUT,
+            fl!("remote-problem-unencrypted"),
+            fl!("hint-remote-unencrypted"),
+        ),
+        RemoteProblem::Denied => (
+            code::LOCKED_OUT,
+            fl!("remote-problem-denied"),
+            fl!("hint-remote-denied"),
+        ),
+        RemoteProblem::NoSuchPlace => (
+            code::NOT_FOUND,
+            fl!("remote-problem-no-such-place"),
+            fl!("hint-remote-no-such-place"),
+        ),
+        RemoteProblem::Unreachable => (
+            code::IO,
+            fl!("remote-problem-unreachable"),
+            fl!("hint-remote-unreachable"),
+        ),
+        RemoteProblem::Refused { status } => (
+            code::IO,
+            match status {
+                Some(status) => fl!("remote-problem-refused-status", status = status),
+                None => fl!("remote-problem-refused"),
+            },
+            fl!("hint-remote-unreachable"),
+        ),
+        RemoteProblem::NoBackup => (
+            code::NOT_FOUND,
+            fl!("remote-problem-no-backup"),
+            fl!("hint-remote-no-backup"),
+        ),
+        RemoteProblem::OtherVault => (
+            code::REFUSED,
+            fl!("remote-problem-other-vault"),
+            fl!("hint-remote-other-vault"),
+        ),
+        RemoteProblem::Ahead { remote, local } => (
+            code::ROLLED_BACK,
+            fl!("remote-problem-ahead", remote = remote, local = local),
+            fl!("hint-remote-ahead"),
+        ),
+        RemoteProblem::Forked { seq } => (
+            code::ROLLED_BACK,
+            fl!("remote-problem-forked", seq = seq),
+            fl!("hint-remote-forked"),
+        ),
+        RemoteProblem::NoSuchState { seq } => (
+            code::NOT_FOUND,
+            fl!("remote-problem-no-such-state", seq = seq),
+            fl!("hint-remote-no-such-state"),
+        ),
+        RemoteProblem::Damaged(damage) => (
+            code::DAMAGED,
+            fl!("remote-problem-damaged", what = damage_text(damage)),
+            fl!("hint-remote-damaged"),
+        ),
+        _ => (
+            code::IO,
+            fl!("remote-problem-refused"),
+            fl!("hint-remote-unreachable"),
+        ),
+    };
+    report(
+        code,
+        fl!("error-remote", remote = remote.to_string(), problem = text),
+        Some(hint),
+    )
 }
 
 fn damage_text(damage: &Damage) -> String {

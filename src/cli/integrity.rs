@@ -79,7 +79,7 @@ pub fn check(context: &Context, args: CheckArgs) -> Result<()> {
     })
 }
 
-fn finding_text(finding: &Finding) -> String {
+pub(super) fn finding_text(finding: &Finding) -> String {
     match finding {
         Finding::Unopenable(err) => errors::describe(err).message,
         Finding::RolledBack { seen, found } => fl!("check-rolled-back", seen = seen, found = found),
@@ -125,7 +125,7 @@ fn finding_text(finding: &Finding) -> String {
     }
 }
 
-fn notice_text(notice: &Notice) -> String {
+pub(super) fn notice_text(notice: &Notice) -> String {
     match notice {
         Notice::Leftover { file } => fl!("check-leftover", file = file.clone()),
         Notice::Unlisted { file } => fl!("check-unlisted", file = file.clone()),
@@ -170,7 +170,7 @@ fn subject_text(subject: &Subject) -> String {
     }
 }
 
-fn capitalized(text: &str) -> String {
+pub(super) fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -180,7 +180,7 @@ fn capitalized(text: &str) -> String {
 
 /// Formats a size in KiB or MiB with one decimal, with the decimal comma
 /// in Dutch.
-fn size_text(bytes: u64) -> String {
+pub(super) fn size_text(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     let text = if bytes >= MIB {
         format!("{:.1} MiB", bytes as f64 / MIB as f64)

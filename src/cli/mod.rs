@@ -14,6 +14,8 @@ macro_rules! out {
 }
 
 pub mod args;
+#[cfg(feature = "cloud")]
+pub mod backup;
 pub mod commands;
 pub mod errors;
 pub mod help;

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// The time zone dates are interpreted in.
 pub const PRACTICE_TIME_ZONE: &str = "Europe/Amsterdam";
 
-fn zone() -> TimeZone {
+pub fn zone() -> TimeZone {
     TimeZone::get(PRACTICE_TIME_ZONE).expect("the bundled time zone database has Europe/Amsterdam")
 }
 

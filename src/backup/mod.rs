@@ -1,0 +1,1040 @@
+//! Backups: copying a vault's files to a remote, checking the copy, and
+//! restoring it into a new folder (vault-format.md, section 13).
+//!
+//! The remote holds the vault's own files under the same names, and nothing
+//! else: every object and journal entry as it is, `kluis.cbor`,
+//! `identity.age`, `recovery.age`, and `HEAD`. The journal says what
+//! changed since the remote's `HEAD`, so a backup sends only the entries
+//! after it and the objects those entries wrote, in the vault's write
+//! order: objects, then entries, then `HEAD`. An interrupted backup leaves
+//! the remote's `HEAD` where it was, which is a whole, verified state.
+
+pub mod remote;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+
+use crate::check::{self, Depth};
+use crate::error::{Damage, Error, JournalProblem, RemoteProblem, Result};
+use crate::format::{cbor, HeadPayload, VaultHeader};
+use crate::ids::VaultId;
+use crate::keys::{self, CounsellorKeys};
+use crate::model::{read_header, Vault};
+use crate::store::journal::{self, entry_name, Entry, Journal};
+use crate::store::seen::{Lineage, SeenHeads};
+use crate::store::{
+    fsutil, sha256, Store, HEADER_FILE, HEAD_FILE, IDENTITY_FILE, JOURNAL_DIR, OBJECTS_DIR, RECOVERY_FILE,
+};
+pub use remote::{Remote, Target};
+use remote::{Source, Upload};
+
+/// Above this many files to send, the remote is listed first so that files
+/// an interrupted backup already sent are not sent again.
+const LIST_FIRST_ABOVE: usize = 64;
+
+/// What a backup reports as it goes.
+pub trait Progress {
+    /// The plan: how many files and bytes will be sent.
+    fn planned(&mut self, files: u64, bytes: u64);
+    /// One more file of `bytes` bytes was stored on the remote.
+    fn sent(&mut self, bytes: u64);
+}
+
+/// A progress report that nobody watches.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn planned(&mut self, _files: u64, _bytes: u64) {}
+    fn sent(&mut self, _bytes: u64) {}
+}
+
+/// What one backup did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackupSummary {
+    /// The remote's journal position before and after.
+    pub before: u64,
+    pub after: u64,
+    /// Files sent, by kind, and their bytes.
+    pub objects: u64,
+    pub entries: u64,
+    pub other_files: u64,
+    pub bytes: u64,
+    /// Files an interrupted earlier backup had already sent.
+    pub already_there: u64,
+    /// The remote's position this computer had seen before it was found
+    /// rolled back: the backup sent the missing state again.
+    pub repaired_rollback: Option<u64>,
+}
+
+impl BackupSummary {
+    /// Returns the number of files sent, `HEAD` included.
+    pub fn files(&self) -> u64 {
+        self.objects + self.entries + self.other_files
+    }
+}
+
+/// A vault's public files as one consistent state: its header, a `HEAD`
+/// and the verified journal up to the entry that `HEAD` names.
+struct Snapshot {
+    store: Store,
+    header_bytes: Vec<u8>,
+    header: VaultHeader,
+    head_bytes: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+impl Snapshot {
+    /// Reads the vault at `path` without its passphrase: the journal is
+    /// verified with the public signature key of `kluis.cbor`. A journal
+    /// that does not extend what this computer saw is refused, so a
+    /// rolled-back vault never overwrites a good backup.
+    fn read(path: &Path, seen: &SeenHeads) -> Result<Self> {
+        let store = Store::new(path);
+        let Some(header_bytes) = fsutil::read_optional(&store.file(HEADER_FILE))? else {
+            return Err(Error::VaultNotFound {
+                path: path.to_path_buf(),
+            });
+        };
+        let header = read_header(&header_bytes)?;
+        let key = verifying_key(&header)?;
+        // A writer may move HEAD while this runs. Entries never change, so
+        // the journal read after this HEAD contains its entry.
+        for _ in 0..3 {
+            let Some(head_bytes) = fsutil::read_optional(&store.file(HEAD_FILE))? else {
+                return Err(Error::Damaged(Damage::Missing {
+                    file: HEAD_FILE.into(),
+                }));
+            };
+            let head = journal::verify_head(&head_bytes, header.vault, &key)?;
+            let loaded = Journal::load(&store, header.vault, &header_bytes, &key)?;
+            seen.lineage(header.vault, &loaded, &store)?.into_result()?;
+            seen.remember(header.vault, &loaded)?;
+            let mut entries = loaded.entries;
+            entries.truncate(head.seq as usize);
+            if entries
+                .last()
+                .is_some_and(|last| last.hash.as_slice() == head.entry.as_slice())
+            {
+                return Ok(Self {
+                    store,
+                    header_bytes,
+                    header,
+                    head_bytes,
+                    entries,
+                });
+            }
+        }
+        Err(Error::Locked)
+    }
+
+    fn seq(&self) -> u64 {
+        self.entries.len() as u64
+    }
+}
+
+fn verifying_key(header: &VaultHeader) -> Result<ed25519_dalek::VerifyingKey> {
+    let bytes: [u8; 32] =
+        header.signing_key.as_slice().try_into().map_err(|_| {
+            Error::unreadable(HEADER_FILE, crate::format::FormatError::Invalid("public keys"))
+        })?;
+    ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| Error::unreadable(HEADER_FILE, crate::format::FormatError::Invalid("public keys")))
+}
+
+/// This computer's memory of a remote: the last state it sent there or
+/// verified there, and the SHA-256 of the `identity.age` it sent. It lives
+/// beside the memory of vaults, in `remotes/`, named by a hash of the
+/// remote's location.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RemoteRecord {
+    vault: VaultId,
+    seq: u64,
+    entry: ByteBuf,
+    identity: ByteBuf,
+}
+
+struct RemoteMemory {
+    path: PathBuf,
+}
+
+impl RemoteMemory {
+    fn new(seen: &SeenHeads, target: &Target) -> Self {
+        Self {
+            path: seen.folder().join("remotes").join(target.memory_key()),
+        }
+    }
+
+    fn load(&self, vault: VaultId) -> Option<RemoteRecord> {
+        let bytes = fsutil::read_optional(&self.path).ok().flatten()?;
+        let record: RemoteRecord = cbor::from_slice(&bytes).ok()?;
+        (record.vault == vault && record.entry.len() == 32).then_some(record)
+    }
+
+    fn save(&self, record: &RemoteRecord) -> Result<()> {
+        let folder = self.path.parent().expect("the memory file has a folder");
+        fsutil::create_private_dir(folder.parent().expect("remotes/ has a parent"))?;
+        fsutil::create_private_dir(folder)?;
+        fsutil::replace(&self.path, &cbor::to_vec(record))
+    }
+}
+
+fn remote_problem(remote: &Remote, problem: RemoteProblem) -> Error {
+    Error::Remote {
+        remote: remote.target().to_string(),
+        problem,
+    }
+}
+
+fn remote_damage(remote: &Remote, damage: Damage) -> Error {
+    remote_problem(remote, RemoteProblem::Damaged(damage))
+}
+
+/// Sends what `target` lacks of the vault at `vault`.
+pub fn backup(
+    vault: &Path,
+    target: Target,
+    seen: &SeenHeads,
+    progress: &mut dyn Progress,
+) -> Result<BackupSummary> {
+    let local = Snapshot::read(vault, seen)?;
+    let remote = Remote::connect(target)?;
+    let memory = RemoteMemory::new(seen, remote.target());
+    let remembered = memory.load(local.header.vault);
+    let key = verifying_key(&local.header)?;
+
+    let remote_header = remote.get(HEADER_FILE)?;
+    let remote_head = remote.get(HEAD_FILE)?;
+    if let Some(bytes) = &remote_header {
+        if *bytes != local.header_bytes {
+            return Err(match read_header(bytes) {
+                Ok(other) if other.vault != local.header.vault => {
+                    remote_problem(&remote, RemoteProblem::OtherVault)
+                }
+                _ => remote_damage(
+                    &remote,
+                    Damage::Modified {
+                        file: HEADER_FILE.into(),
+                    },
+                ),
+            });
+        }
+    }
+    let before = match &remote_head {
+        None => None,
+        Some(bytes) => Some(journal::verify_head(bytes, local.header.vault, &key).map_err(
+            |err| match err {
+                Error::Damaged(_) if remote_header.is_none() => {
+                    remote_problem(&remote, RemoteProblem::OtherVault)
+                }
+                Error::Damaged(damage) => remote_damage(&remote, damage),
+                other => other,
+            },
+        )?),
+    };
+    let before_seq = before.as_ref().map_or(0, |head| head.seq);
+    if before_seq > local.seq() {
+        return Err(remote_problem(
+            &remote,
+            RemoteProblem::Ahead {
+                remote: before_seq,
+                local: local.seq(),
+            },
+        ));
+    }
+    if let Some(head) = &before {
+        if local.entries[head.seq as usize - 1].hash.as_slice() != head.entry.as_slice() {
+            return Err(remote_problem(&remote, RemoteProblem::Forked { seq: head.seq }));
+        }
+    }
+    // The remote is behind what this computer sent there: its storage lost
+    // the newer files, or put older ones back. Everything after its HEAD is
+    // sent again, and the whole remote is compared, as other files may be
+    // gone too.
+    let rolled_back = remembered
+        .as_ref()
+        .map(|record| record.seq)
+        .filter(|&seq| seq > before_seq);
+
+    let identity = fsutil::read_optional(&local.store.file(IDENTITY_FILE))?.ok_or_else(|| {
+        Error::Damaged(Damage::Missing {
+            file: IDENTITY_FILE.into(),
+        })
+    })?;
+    let identity_hash = sha256(&identity);
+    let identity_current = match &remembered {
+        Some(record) if rolled_back.is_none() => record.identity.as_slice() == identity_hash.as_slice(),
+        _ => remote.get(IDENTITY_FILE)?.is_some_and(|bytes| bytes == identity),
+    };
+
+    let mut first = Vec::new();
+    if remote_header.is_none() {
+        first.push(Upload {
+            name: HEADER_FILE.into(),
+            source: Source::Bytes(local.header_bytes.clone()),
+        });
+    }
+    if !identity_current {
+        first.push(Upload {
+            name: IDENTITY_FILE.into(),
+            source: Source::Bytes(identity.clone()),
+        });
+    }
+    let from = if rolled_back.is_some() {
+        0
+    } else {
+        before_seq as usize
+    };
+    let mut objects = Vec::new();
+    let mut entries = Vec::new();
+    if before.is_none() || rolled_back.is_some() {
+        let bytes = fsutil::read_optional(&local.store.file(RECOVERY_FILE))?.ok_or_else(|| {
+            Error::Damaged(Damage::Missing {
+                file: RECOVERY_FILE.into(),
+            })
+        })?;
+        first.push(Upload {
+            name: RECOVERY_FILE.into(),
+            source: Source::Bytes(bytes),
+        });
+    }
+    for entry in &local.entries[from..] {
+        for object in &entry.payload.objects {
+            let sha256: [u8; 32] = object.sha256.as_slice().try_into().map_err(|_| {
+                Error::Damaged(Damage::Journal {
+                    seq: entry.seq,
+                    problem: JournalProblem::Malformed,
+                })
+            })?;
+            objects.push(Upload {
+                name: Store::object_name(object.id),
+                source: Source::File {
+                    path: local.store.object_path(object.id),
+                    sha256,
+                },
+            });
+        }
+        entries.push(Upload {
+            name: entry_name(entry.seq),
+            source: Source::File {
+                path: local.store.file(&entry_name(entry.seq)),
+                sha256: entry.hash,
+            },
+        });
+    }
+
+    let mut summary = BackupSummary {
+        before: before_seq,
+        after: local.seq(),
+        repaired_rollback: rolled_back,
+        ..BackupSummary::default()
+    };
+    if objects.len() + entries.len() > LIST_FIRST_ABOVE || rolled_back.is_some() {
+        let mut present: HashMap<String, u64> =
+            remote.list(&format!("{OBJECTS_DIR}/"))?.into_iter().collect();
+        present.extend(remote.list(&format!("{JOURNAL_DIR}/"))?);
+        for list in [&mut objects, &mut entries] {
+            let before = list.len();
+            list.retain(|upload| !already_sent(upload, &present));
+            summary.already_there += (before - list.len()) as u64;
+        }
+    }
+
+    let head_needed = before.as_ref().is_none_or(|head| head.seq != local.seq()) || rolled_back.is_some();
+    let total_files = first.len() + objects.len() + entries.len() + usize::from(head_needed);
+    let total_bytes: u64 = [&first, &objects, &entries]
+        .iter()
+        .flat_map(|list| list.iter())
+        .map(planned_size)
+        .sum::<u64>()
+        + if head_needed {
+            local.head_bytes.len() as u64
+        } else {
+            0
+        };
+    progress.planned(total_files as u64, total_bytes);
+
+    let mut count = |summary_field: &mut u64, bytes_total: &mut u64, list: Vec<Upload>| -> Result<()> {
+        remote.put_many(list, |bytes| {
+            *summary_field += 1;
+            *bytes_total += bytes;
+            progress.sent(bytes);
+        })
+    };
+    let mut bytes = 0;
+    count(&mut summary.other_files, &mut bytes, first)?;
+    count(&mut summary.objects, &mut bytes, objects)?;
+    count(&mut summary.entries, &mut bytes, entries)?;
+    if head_needed {
+        remote.put(HEAD_FILE, local.head_bytes.clone())?;
+        summary.other_files += 1;
+        bytes += local.head_bytes.len() as u64;
+        progress.sent(local.head_bytes.len() as u64);
+    }
+    summary.bytes = bytes;
+
+    let last = local.entries.last().expect("a vault has entry 1");
+    memory.save(&RemoteRecord {
+        vault: local.header.vault,
+        seq: last.seq,
+        entry: ByteBuf::from(last.hash.to_vec()),
+        identity: ByteBuf::from(identity_hash.to_vec()),
+    })?;
+    Ok(summary)
+}
+
+fn planned_size(upload: &Upload) -> u64 {
+    match &upload.source {
+        Source::Bytes(bytes) => bytes.len() as u64,
+        Source::File { path, .. } => std::fs::metadata(path).map_or(0, |meta| meta.len()),
+    }
+}
+
+/// Whether the remote has a file of this name and size. Every file is
+/// write-once and the remote writes whole files, so the same size means an
+/// interrupted backup already sent it; `kluis remote check --full` compares
+/// contents.
+fn already_sent(upload: &Upload, present: &HashMap<String, u64>) -> bool {
+    present
+        .get(&upload.name)
+        .is_some_and(|&size| size == planned_size(upload))
+}
+
+/// The journal of a remote, verified as far as it goes.
+struct RemoteJournal {
+    header_bytes: Vec<u8>,
+    header: VaultHeader,
+    head_bytes: Option<Vec<u8>>,
+    head: Option<HeadPayload>,
+    /// The verified chain from entry 1, with each entry's bytes.
+    entries: Vec<(Entry, Vec<u8>)>,
+    /// Files below `objects/` and `journal/`, with their sizes.
+    files: HashMap<String, u64>,
+    findings: Vec<RemoteFinding>,
+}
+
+/// Something wrong with a remote.
+#[derive(Debug)]
+pub enum RemoteFinding {
+    /// A file the remote's journal needs is not there.
+    Missing { file: String },
+    /// A file's contents differ from what the journal recorded.
+    Modified { file: String },
+    /// A journal entry does not verify; the chain ends before it.
+    Journal { seq: u64, problem: JournalProblem },
+    /// `HEAD` does not verify or names no entry of the chain.
+    Head,
+    /// The remote's journal ends before the state this computer sent or
+    /// verified there.
+    RolledBack { seen: u64, found: u64 },
+    /// The remote has another entry where this computer saw one.
+    Forked { seq: u64 },
+}
+
+impl RemoteFinding {
+    /// Whether this is a rollback or fork rather than damage.
+    pub fn is_lineage(&self) -> bool {
+        matches!(
+            self,
+            RemoteFinding::RolledBack { .. } | RemoteFinding::Forked { .. }
+        )
+    }
+}
+
+/// Which `kluis.cbor` the remote was checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// The vault on this computer.
+    LocalVault,
+    /// The remote's own, which this computer had seen before.
+    Remembered,
+    /// The remote's own, seen for the first time: its signatures prove the
+    /// files belong together, not whose they are.
+    FirstSight,
+}
+
+/// The result of checking a remote.
+#[derive(Debug)]
+pub struct Verification {
+    pub anchor: Anchor,
+    /// The entry the remote's `HEAD` names, and the last entry of its chain.
+    pub head: u64,
+    pub entries: u64,
+    pub objects: u64,
+    /// Bytes downloaded and hashed (full check).
+    pub bytes_checked: u64,
+    /// The local vault's last entry, when checked against one.
+    pub local: Option<u64>,
+    /// Objects that no entry lists, as an interrupted backup leaves them.
+    pub unlisted: u64,
+    pub findings: Vec<RemoteFinding>,
+}
+
+fn read_remote_journal(remote: &Remote, anchor_header: Option<&[u8]>) -> Result<RemoteJournal> {
+    let Some(header_bytes) = remote.get(HEADER_FILE)? else {
+        return Err(remote_problem(remote, RemoteProblem::NoBackup));
+    };
+    if anchor_header.is_some_and(|anchor| anchor != header_bytes.as_slice()) {
+        return Err(match read_header(&header_bytes) {
+            Ok(header)
+                if anchor_header
+                    .and_then(|a| read_header(a).ok())
+                    .is_some_and(|a| a.vault == header.vault) =>
+            {
+                remote_damage(
+                    remote,
+                    Damage::Modified {
+                        file: HEADER_FILE.into(),
+                    },
+                )
+            }
+            Ok(_) => remote_problem(remote, RemoteProblem::OtherVault),
+            Err(Error::Damaged(damage)) => remote_damage(remote, damage),
+            Err(err) => return Err(err),
+        });
+    }
+    let header = read_header(&header_bytes).map_err(|err| match err {
+        Error::Damaged(damage) => remote_damage(remote, damage),
+        other => other,
+    })?;
+    let key = verifying_key(&header)?;
+    let mut findings = Vec::new();
+
+    let mut files: HashMap<String, u64> = remote.list(&format!("{JOURNAL_DIR}/"))?.into_iter().collect();
+    let mut numbers: Vec<u64> = files
+        .keys()
+        .filter_map(|name| name.strip_prefix(&format!("{JOURNAL_DIR}/")))
+        .filter(|name| name.len() == 12)
+        .filter_map(|name| name.parse::<u64>().ok())
+        .filter(|&seq| seq > 0)
+        .collect();
+    numbers.sort_unstable();
+    files.extend(remote.list(&format!("{OBJECTS_DIR}/"))?);
+
+    let head_bytes = remote.get(HEAD_FILE)?;
+    let head = match &head_bytes {
+        None => {
+            findings.push(RemoteFinding::Missing {
+                file: HEAD_FILE.into(),
+            });
+            None
+        }
+        Some(bytes) => match journal::verify_head(bytes, header.vault, &key) {
+            Ok(head) => Some(head),
+            Err(_) => {
+                findings.push(RemoteFinding::Head);
+                None
+            }
+        },
+    };
+
+    // Entries are fetched several at a time, then verified in order.
+    let last_listed = numbers.last().copied().unwrap_or(0);
+    let wanted = head.as_ref().map_or(0, |head| head.seq).max(last_listed);
+    let names: Vec<String> = (1..=wanted).map(entry_name).collect();
+    let mut fetched: Vec<Option<Vec<u8>>> = vec![None; names.len()];
+    remote.get_many(&names, |index, bytes| {
+        fetched[index] = bytes;
+        Ok(())
+    })?;
+    let mut entries: Vec<(Entry, Vec<u8>)> = Vec::new();
+    let mut prev = sha256(&header_bytes);
+    for (index, bytes) in fetched.into_iter().enumerate() {
+        let seq = index as u64 + 1;
+        let Some(bytes) = bytes else {
+            if head.as_ref().is_some_and(|head| seq <= head.seq) || seq < last_listed {
+                findings.push(RemoteFinding::Missing {
+                    file: entry_name(seq),
+                });
+            }
+            break;
+        };
+        match journal::verify_entry(&bytes, seq, header.vault, &prev, &key) {
+            Ok(entry) => {
+                if entries
+                    .last()
+                    .is_some_and(|(last, _)| entry.payload.version < last.payload.version)
+                {
+                    findings.push(RemoteFinding::Journal {
+                        seq,
+                        problem: JournalProblem::OlderVersion,
+                    });
+                    break;
+                }
+                prev = entry.hash;
+                entries.push((entry, bytes));
+            }
+            Err(Error::Damaged(Damage::Journal { problem, .. })) => {
+                findings.push(RemoteFinding::Journal { seq, problem });
+                break;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    if let Some(head_payload) = &head {
+        let named = entries.get(head_payload.seq as usize - 1);
+        let broken_before = findings
+            .iter()
+            .any(|f| matches!(f, RemoteFinding::Journal { .. } | RemoteFinding::Missing { .. }));
+        if !broken_before
+            && named.is_none_or(|(entry, _)| entry.hash.as_slice() != head_payload.entry.as_slice())
+        {
+            findings.push(RemoteFinding::Head);
+        }
+    }
+    Ok(RemoteJournal {
+        header_bytes,
+        header,
+        head_bytes,
+        head,
+        entries,
+        files,
+        findings,
+    })
+}
+
+/// Checks a remote: its journal and `HEAD` (signatures, hash chain), that
+/// every object the journal lists is there with a plausible size, the
+/// recovery file, and against this computer's memory of the remote and the
+/// local vault at `vault`, if there is one. `Depth::Full` also downloads
+/// every object and compares its SHA-256.
+pub fn verify(
+    target: Target,
+    vault: Option<&Path>,
+    depth: Depth,
+    seen: &SeenHeads,
+    progress: &mut dyn Progress,
+) -> Result<Verification> {
+    let local_header = match vault {
+        Some(path) => fsutil::read_optional(&Store::new(path).file(HEADER_FILE))?,
+        None => None,
+    };
+    let local = match (vault, &local_header) {
+        (Some(path), Some(_)) => Some(Snapshot::read(path, seen)?),
+        _ => None,
+    };
+    let remote = Remote::connect(target)?;
+    let memory = RemoteMemory::new(seen, remote.target());
+    let mut journal = read_remote_journal(&remote, local_header.as_deref())?;
+    let remembered = memory.load(journal.header.vault);
+    let anchor = match (&local, &remembered) {
+        (Some(_), _) => Anchor::LocalVault,
+        (None, Some(_)) => Anchor::Remembered,
+        (None, None) => Anchor::FirstSight,
+    };
+    let mut findings = std::mem::take(&mut journal.findings);
+    let found = journal
+        .head
+        .as_ref()
+        .map_or(journal.entries.len() as u64, |head| head.seq);
+
+    if let Some(record) = &remembered {
+        match journal.entries.get(record.seq as usize - 1) {
+            None if record.seq > found => findings.push(RemoteFinding::RolledBack {
+                seen: record.seq,
+                found,
+            }),
+            Some((entry, _)) if entry.hash.as_slice() != record.entry.as_slice() => {
+                findings.push(RemoteFinding::Forked { seq: record.seq })
+            }
+            _ => {}
+        }
+    }
+    if let Some(local) = &local {
+        let shared = (found.min(local.seq())) as usize;
+        if shared > 0
+            && journal
+                .entries
+                .get(shared - 1)
+                .is_some_and(|(entry, _)| entry.hash != local.entries[shared - 1].hash)
+        {
+            findings.push(RemoteFinding::Forked { seq: shared as u64 });
+        }
+    }
+
+    match remote.get(RECOVERY_FILE)? {
+        None => findings.push(RemoteFinding::Missing {
+            file: RECOVERY_FILE.into(),
+        }),
+        Some(bytes) if sha256(&bytes).as_slice() != journal.header.recovery_file.as_slice() => {
+            findings.push(RemoteFinding::Modified {
+                file: RECOVERY_FILE.into(),
+            })
+        }
+        Some(_) => {}
+    }
+    if remote.get(IDENTITY_FILE)?.is_none() {
+        findings.push(RemoteFinding::Missing {
+            file: IDENTITY_FILE.into(),
+        });
+    }
+
+    let listed = listed_objects(&journal.entries);
+    let listed_names: HashSet<&str> = listed.iter().map(|(name, _)| name.as_str()).collect();
+    let unlisted = journal
+        .files
+        .keys()
+        .filter(|name| name.starts_with(OBJECTS_DIR) && !listed_names.contains(name.as_str()))
+        .count() as u64;
+    let mut present = Vec::new();
+    for (name, hash) in &listed {
+        match journal.files.get(name) {
+            None => findings.push(RemoteFinding::Missing { file: name.clone() }),
+            Some(&size) if size < AGE_MINIMUM => {
+                findings.push(RemoteFinding::Modified { file: name.clone() })
+            }
+            Some(&size) => present.push((name.clone(), *hash, size)),
+        }
+    }
+
+    let mut bytes_checked = 0;
+    if depth == Depth::Full {
+        let total: u64 = present.iter().map(|(_, _, size)| size).sum();
+        progress.planned(present.len() as u64, total);
+        let (large, small): (Vec<_>, Vec<_>) = present
+            .into_iter()
+            .partition(|(_, _, size)| *size > remote::PART_SIZE as u64);
+        let names: Vec<String> = small.iter().map(|(name, _, _)| name.clone()).collect();
+        remote.get_many(&names, |index, bytes| {
+            let (name, hash, _) = &small[index];
+            match bytes {
+                None => findings.push(RemoteFinding::Missing { file: name.clone() }),
+                Some(bytes) => {
+                    bytes_checked += bytes.len() as u64;
+                    progress.sent(bytes.len() as u64);
+                    if sha256(&bytes) != *hash {
+                        findings.push(RemoteFinding::Modified { file: name.clone() });
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        for (name, hash, _) in large {
+            use sha2::{Digest, Sha256};
+            let mut hasher = Sha256::new();
+            let mut size = 0u64;
+            let found = remote.download(&name, |part| {
+                hasher.update(part);
+                size += part.len() as u64;
+                Ok(())
+            })?;
+            bytes_checked += size;
+            progress.sent(size);
+            if !found {
+                findings.push(RemoteFinding::Missing { file: name });
+            } else if <[u8; 32]>::from(hasher.finalize()) != hash {
+                findings.push(RemoteFinding::Modified { file: name });
+            }
+        }
+    }
+
+    // A clean remote becomes what this computer remembers of it, so a
+    // later rollback of the remote is noticed.
+    if findings.is_empty() {
+        if let Some((last, _)) = journal.entries.get(found as usize - 1).filter(|_| found > 0) {
+            let identity = remembered
+                .as_ref()
+                .map_or_else(Vec::new, |record| record.identity.to_vec());
+            if remembered.as_ref().is_none_or(|record| record.seq <= last.seq) {
+                memory.save(&RemoteRecord {
+                    vault: journal.header.vault,
+                    seq: last.seq,
+                    entry: ByteBuf::from(last.hash.to_vec()),
+                    identity: ByteBuf::from(identity),
+                })?;
+            }
+        }
+    }
+
+    Ok(Verification {
+        anchor,
+        head: found,
+        entries: journal.entries.len() as u64,
+        objects: listed.len() as u64,
+        bytes_checked,
+        local: local.as_ref().map(Snapshot::seq),
+        unlisted,
+        findings,
+    })
+}
+
+/// Returns the name and SHA-256 of every object the entries list. A
+/// malformed hash becomes zeros, which no file matches.
+fn listed_objects(entries: &[(Entry, Vec<u8>)]) -> Vec<(String, [u8; 32])> {
+    entries
+        .iter()
+        .flat_map(|(entry, _)| entry.payload.objects.iter())
+        .map(|object| {
+            let hash = object.sha256.as_slice().try_into().unwrap_or([0u8; 32]);
+            (Store::object_name(object.id), hash)
+        })
+        .collect()
+}
+
+/// The smallest possible age file: no object can be shorter.
+const AGE_MINIMUM: u64 = 100;
+
+/// A state a remote holds: a journal position and when it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub seq: u64,
+    /// Seconds since 1970 (UTC), from the entry's encrypted event.
+    pub time: Option<i64>,
+}
+
+/// Lists the states of a remote: every entry of its verified journal, with
+/// the time its event records. The times are encrypted, so this needs the
+/// passphrase, which opens the remote's `identity.age`.
+pub fn states(target: Target, passphrase: SecretString) -> Result<(Vec<State>, u64)> {
+    let remote = Remote::connect(target)?;
+    let journal = read_remote_journal(&remote, None)?;
+    if let Some(finding) = journal.findings.into_iter().next() {
+        return Err(finding_error(&remote, finding));
+    }
+    let keys = remote_keys(&remote, &journal.header, passphrase)?;
+    let mut states = Vec::with_capacity(journal.entries.len());
+    for (entry, _) in &journal.entries {
+        let file = entry_name(entry.seq);
+        let plaintext = keys::open(&entry.payload.event, &keys.age, &file)?;
+        let time = crate::format::decode_event_record(&plaintext)
+            .ok()
+            .flatten()
+            .map(|record| record.time);
+        states.push(State { seq: entry.seq, time });
+    }
+    let head = journal.head.map_or(0, |head| head.seq);
+    Ok((states, head))
+}
+
+fn remote_keys(remote: &Remote, header: &VaultHeader, passphrase: SecretString) -> Result<CounsellorKeys> {
+    let bytes = remote.get(IDENTITY_FILE)?.ok_or_else(|| {
+        remote_damage(
+            remote,
+            Damage::Missing {
+                file: IDENTITY_FILE.into(),
+            },
+        )
+    })?;
+    let keys = CounsellorKeys::unseal(&bytes, passphrase, header.vault)?;
+    if keys.recipient().to_string() != header.counsellor
+        || keys.verifying_key().to_bytes().as_slice() != header.signing_key.as_slice()
+    {
+        return Err(remote_damage(remote, Damage::ForeignIdentity));
+    }
+    Ok(keys)
+}
+
+fn finding_error(remote: &Remote, finding: RemoteFinding) -> Error {
+    let damage = match finding {
+        RemoteFinding::Missing { file } => Damage::Missing { file },
+        RemoteFinding::Modified { file } => Damage::Modified { file },
+        RemoteFinding::Journal { seq, problem } => Damage::Journal { seq, problem },
+        RemoteFinding::Head => Damage::Modified {
+            file: HEAD_FILE.into(),
+        },
+        RemoteFinding::RolledBack { .. } | RemoteFinding::Forked { .. } => {
+            unreachable!("the remote journal reader reports no lineage")
+        }
+    };
+    remote_damage(remote, damage)
+}
+
+/// What a restore did.
+#[derive(Debug)]
+pub struct RestoreSummary {
+    /// The entry the restored vault's `HEAD` names.
+    pub seq: u64,
+    /// The remote's `HEAD`.
+    pub remote_head: u64,
+    pub files: u64,
+    pub bytes: u64,
+    /// What was accepted, when the restored state is older than, or
+    /// differs from, the one this computer saw last.
+    pub accepted: Option<crate::format::RestoreRecord>,
+}
+
+/// The outcome of a restore.
+#[derive(Debug)]
+pub enum Restored {
+    /// The vault is in its folder, checked.
+    Done(RestoreSummary),
+    /// The downloaded copy failed `kluis check --full`; nothing was put in
+    /// the destination folder.
+    Damaged(check::Report),
+}
+
+/// Restores the remote's state at entry `at` (its `HEAD` when `None`) into
+/// the new folder `dest`. Files are downloaded and hashed into a hidden
+/// folder beside `dest`, the copy is checked as `kluis check --full`
+/// would, and only then renamed into place. A state older than the one this
+/// computer saw (or another history) is only restored when `confirm`
+/// agrees, and the acceptance is journaled in the restored vault.
+pub fn restore(
+    target: Target,
+    dest: &Path,
+    at: Option<u64>,
+    passphrase: SecretString,
+    seen: &SeenHeads,
+    confirm: impl FnOnce(Lineage, u64) -> bool,
+    progress: &mut dyn Progress,
+) -> Result<Restored> {
+    ensure_new_folder(dest)?;
+    let remote = Remote::connect(target)?;
+    let journal = read_remote_journal(&remote, None)?;
+    let remote_head = journal.head.as_ref().map_or(0, |head| head.seq);
+    let seq = at.unwrap_or(remote_head);
+    if seq == 0 || seq > journal.entries.len() as u64 {
+        if let Some(finding) = journal.findings.into_iter().next() {
+            return Err(finding_error(&remote, finding));
+        }
+        return Err(remote_problem(&remote, RemoteProblem::NoSuchState { seq }));
+    }
+    let keys = remote_keys(&remote, &journal.header, passphrase.clone())?;
+
+    let parent = dest
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let staging = tempfile::Builder::new()
+        .prefix(".kluis-restore-")
+        .permissions(fsutil::private_dir_permissions())
+        .tempdir_in(parent)
+        .map_err(|err| Error::io(crate::error::IoAction::Creating, parent, err))?;
+    let store = Store::new(staging.path());
+    let entries = &journal.entries[..seq as usize];
+
+    let objects = listed_objects(entries);
+    let total: u64 = objects
+        .iter()
+        .map(|(name, _)| journal.files.get(name).copied().unwrap_or(0))
+        .sum();
+    progress.planned(objects.len() as u64 + seq + 4, total);
+
+    let files = std::cell::Cell::new(0u64);
+    let bytes = std::cell::Cell::new(0u64);
+    let write = |name: &str, content: &[u8]| -> Result<()> {
+        let path = store.file(name);
+        if let Some(folder) = path.parent() {
+            if folder != store.root() {
+                if let Some(grand) = folder.parent().filter(|grand| *grand != store.root()) {
+                    fsutil::create_private_dir(grand)?;
+                }
+                fsutil::create_private_dir(folder)?;
+            }
+        }
+        fsutil::write_new(&path, content)?;
+        files.set(files.get() + 1);
+        bytes.set(bytes.get() + content.len() as u64);
+        Ok(())
+    };
+    write(HEADER_FILE, &journal.header_bytes)?;
+    for name in [IDENTITY_FILE, RECOVERY_FILE] {
+        let content = remote
+            .get(name)?
+            .ok_or_else(|| remote_damage(&remote, Damage::Missing { file: name.into() }))?;
+        write(name, &content)?;
+    }
+    for (entry, content) in entries {
+        write(&entry_name(entry.seq), content)?;
+        progress.sent(content.len() as u64);
+    }
+
+    let (large, small): (Vec<_>, Vec<_>) = objects
+        .into_iter()
+        .partition(|(name, _)| journal.files.get(name).copied().unwrap_or(0) > remote::PART_SIZE as u64);
+    let names: Vec<String> = small.iter().map(|(name, _)| name.clone()).collect();
+    remote.get_many(&names, |index, content| {
+        let (name, hash) = &small[index];
+        let content =
+            content.ok_or_else(|| remote_damage(&remote, Damage::Missing { file: name.clone() }))?;
+        if sha256(&content) != *hash {
+            return Err(remote_damage(&remote, Damage::Modified { file: name.clone() }));
+        }
+        progress.sent(content.len() as u64);
+        write(name, &content)
+    })?;
+    for (name, hash) in large {
+        let path = store.file(&name);
+        fsutil::create_private_dir(path.parent().expect("objects have a folder"))?;
+        let mut file = fsutil::AtomicFile::new_in(path.parent().expect("objects have a folder"))?;
+        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+        let mut size = 0u64;
+        let found = remote.download(&name, |part| {
+            use std::io::Write;
+            sha2::Digest::update(&mut hasher, part);
+            size += part.len() as u64;
+            file.file()
+                .write_all(part)
+                .map_err(|err| Error::io(crate::error::IoAction::Writing, &path, err))
+        })?;
+        if !found {
+            return Err(remote_damage(&remote, Damage::Missing { file: name }));
+        }
+        if <[u8; 32]>::from(sha2::Digest::finalize(hasher)) != hash {
+            return Err(remote_damage(&remote, Damage::Modified { file: name }));
+        }
+        file.commit(&path, false)?;
+        progress.sent(size);
+        files.set(files.get() + 1);
+        bytes.set(bytes.get() + size);
+    }
+
+    let (last, _) = &entries[seq as usize - 1];
+    match (&journal.head_bytes, &journal.head) {
+        (Some(head_bytes), Some(head)) if head.seq == seq => write(HEAD_FILE, head_bytes)?,
+        _ => journal::write_head(&store, journal.header.vault, seq, last.hash, &keys.signing)?,
+    }
+    drop(keys);
+
+    // The same check as `kluis check --full`, on the copy, before anyone
+    // uses it. Its memory is this computer's, so the lineage is judged
+    // against what this computer saw of the vault.
+    let report = check::check(staging.path(), passphrase.clone(), Depth::Full, seen)?;
+    let damage: Vec<&check::Finding> = report
+        .findings
+        .iter()
+        .filter(|finding| {
+            !matches!(
+                finding,
+                check::Finding::RolledBack { .. } | check::Finding::Forked { .. }
+            )
+        })
+        .collect();
+    if !damage.is_empty() {
+        return Ok(Restored::Damaged(report));
+    }
+    let accepted = Vault::accept_restore(staging.path(), passphrase, seen.clone(), confirm)?;
+
+    if dest.exists() {
+        std::fs::remove_dir(dest).map_err(|err| Error::io(crate::error::IoAction::Writing, dest, err))?;
+    }
+    let staged = staging.keep();
+    std::fs::rename(&staged, dest).map_err(|err| Error::io(crate::error::IoAction::Writing, dest, err))?;
+    fsutil::sync_dir(parent)?;
+    Ok(Restored::Done(RestoreSummary {
+        seq,
+        remote_head,
+        files: files.get(),
+        bytes: bytes.get(),
+        accepted,
+    }))
+}
+
+/// Fails unless `path` does not exist or is an empty folder.
+fn ensure_new_folder(path: &Path) -> Result<()> {
+    match std::fs::read_dir(path) {
+        Ok(mut entries) => match entries.next() {
+            None => Ok(()),
+            Some(_) => Err(Error::DestinationNotEmpty {
+                path: path.to_path_buf(),
+            }),
+        },
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(_) => Err(Error::DestinationNotEmpty {
+            path: path.to_path_buf(),
+        }),
+    }
+}
