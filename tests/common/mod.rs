@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: throwaway vaults, the real
 //! `kluis` binary run with a controlled environment, the sample couple from
-//! `examples/sample-case/`, age keys, and decrypted export archives.
+//! `examples/sample-case/`, age keys, decrypted export archives, and S3 and
+//! WebDAV servers on loopback for the backup tests (`servers`).
 //!
 //! Every `kluis` command that opens a vault unlocks `identity.age` with
 //! scrypt, which takes about a second. The sample couple is therefore built
@@ -11,7 +12,9 @@
 pub mod canary;
 pub mod child;
 pub mod damage;
+pub mod http;
 pub mod scrypt;
+pub mod servers;
 
 use std::collections::BTreeMap;
 use std::fs;
