@@ -147,6 +147,8 @@ pub enum Error {
     },
     #[error("the restore was not accepted")]
     RestoreNotAccepted,
+    #[error("the check of the remote found {count} problems")]
+    RemoteProblemsFound { count: usize, rolled_back_only: bool },
     #[error("{path} is not empty")]
     DestinationNotEmpty { path: PathBuf },
     #[error("backup remote {remote}: {problem}")]

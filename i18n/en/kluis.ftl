@@ -577,6 +577,7 @@ check-not-an-entry = the file { $file } is not a journal entry: a sync service m
 cli-backup-about = Back the vault up to a remote (S3-compatible storage, WebDAV or a folder), sending only what it lacks
 cli-backup-remote = Where to: s3://BUCKET/PREFIX?endpoint=…&region=…, webdav+https://HOST/PATH, a folder, or a name from the remotes file
 cli-backup-quiet = Print nothing unless something goes wrong
+cli-backup-repair = Send every file again, to repair a remote that lost or damaged files (see `kluis remote check --full`)
 cli-backup-json = Print one line of JSON for scripts instead of text
 cli-restore-about = Restore a vault from a remote into a new folder, checked before use
 cli-restore-remote = The remote holding the backup
@@ -612,8 +613,8 @@ remote-check-no-vault = There is no vault here to compare with; the remote was c
 remote-check-first-sight = There is no vault here, and this computer had not seen this remote before: the signatures show the files belong together, not whose vault it is. From now on this computer notices when the remote is rolled back.
 remote-check-behind = The backup is at journal entry { $head }, the vault in { $path } at { $local }: run `kluis backup` to bring it up to date.
 remote-check-unlisted = { $count } objects are there that no journal entry lists, as an interrupted backup leaves them; the next backup completes it.
-remote-finding-missing = { $file } is missing from the remote
-remote-finding-modified = { $file } on the remote differs from what the journal recorded
+remote-finding-missing = the file { $file } is missing from the remote
+remote-finding-modified = the file { $file } on the remote differs from what the journal recorded
 remote-finding-head = HEAD on the remote does not verify or names no entry of its journal
 remote-finding-rolled-back = the remote was rolled back: its journal ends at entry { $found }, but this computer sent or verified entry { $seen } there
 remote-finding-forked = entry { $seq } on the remote differs from the one this computer sent or verified
@@ -621,6 +622,11 @@ remote-states-title = States in { $remote } (HEAD at journal entry { $head }):
 remote-states-day = { $day }: entries { $first }–{ $last } ({ $from }–{ $until })
 remote-states-hint = Restore one with `kluis restore REMOTE DIR --at ENTRY`; `--all` lists every entry.
 
+error-remote-problems-found = the check of the remote found { $count ->
+    [one] one problem
+   *[other] { $count } problems
+}
+hint-remote-rolled-back = The storage served an older state than this computer sent. Run `kluis backup` from the vault to send the missing state again, and ask the provider what happened.
 error-destination-not-empty = { $path } is not empty; kluis restores only into a new or empty folder
 hint-destination-not-empty = Choose a new folder. The vault you have keeps working; a restore never overwrites it.
 error-remote = backup remote { $remote }: { $problem }
@@ -652,4 +658,4 @@ hint-remote-other-vault = Use a separate bucket, prefix or folder for each vault
 hint-remote-ahead = The backup holds newer work than this vault. Nothing was sent. Restore the backup into a new folder with `kluis restore` and compare, or check that this is the right vault.
 hint-remote-forked = The backup and this vault were changed apart from each other. Nothing was sent. Restore the backup into a new folder with `kluis restore` to see its work, and keep the copy with the newest work.
 hint-remote-no-such-state = `kluis remote states` lists the entries the remote holds.
-hint-remote-damaged = Nothing was changed on this computer. Run `kluis remote check --full` for every problem, then `kluis backup` from an intact vault to repair the remote.
+hint-remote-damaged = Nothing was changed on this computer. Run `kluis remote check --full` for every problem, then `kluis backup --repair` from an intact vault to repair the remote.

@@ -577,6 +577,7 @@ check-not-an-entry = het bestand { $file } is geen vermelding van het logboek: e
 cli-backup-about = Een back-up van de kluis maken op een externe opslag (S3-compatibele opslag, WebDAV of een map); alleen wat daar ontbreekt, wordt verstuurd
 cli-backup-remote = Waarheen: s3://BUCKET/PREFIX?endpoint=…&region=…, webdav+https://HOST/PAD, een map, of een naam uit het bestand met opslagen
 cli-backup-quiet = Niets tonen, tenzij er iets misgaat
+cli-backup-repair = Elk bestand opnieuw versturen, om een opslag te herstellen die bestanden kwijtraakte of beschadigde (zie `kluis remote check --full`)
 cli-backup-json = Eén regel JSON voor scripts tonen in plaats van tekst
 cli-restore-about = Een kluis van een externe opslag terugzetten in een nieuwe map, gecontroleerd vóór gebruik
 cli-restore-remote = De externe opslag met de back-up
@@ -612,8 +613,8 @@ remote-check-no-vault = Er is hier geen kluis om mee te vergelijken; de externe 
 remote-check-first-sight = Er is hier geen kluis, en deze computer had deze externe opslag nog niet eerder gezien: de handtekeningen tonen dat de bestanden bij elkaar horen, niet van wie de kluis is. Vanaf nu merkt deze computer het als de opslag wordt teruggezet.
 remote-check-behind = De back-up staat bij logboekvermelding { $head }, de kluis in { $path } bij { $local }: voer `kluis backup` uit om hem bij te werken.
 remote-check-unlisted = Er staan { $count } objecten die geen logboekvermelding noemt, zoals een onderbroken back-up ze achterlaat; de volgende back-up maakt hem af.
-remote-finding-missing = { $file } ontbreekt op de externe opslag
-remote-finding-modified = { $file } op de externe opslag wijkt af van wat het logboek vastlegde
+remote-finding-missing = het bestand { $file } ontbreekt op de externe opslag
+remote-finding-modified = het bestand { $file } op de externe opslag wijkt af van wat het logboek vastlegde
 remote-finding-head = HEAD op de externe opslag klopt niet of noemt geen vermelding uit het logboek
 remote-finding-rolled-back = de externe opslag is teruggezet: het logboek eindigt bij vermelding { $found }, maar deze computer heeft er vermelding { $seen } naartoe gestuurd of gecontroleerd
 remote-finding-forked = vermelding { $seq } op de externe opslag wijkt af van de vermelding die deze computer verstuurde of controleerde
@@ -621,6 +622,11 @@ remote-states-title = Toestanden in { $remote } (HEAD bij logboekvermelding { $h
 remote-states-day = { $day }: vermeldingen { $first }–{ $last } ({ $from }–{ $until })
 remote-states-hint = Zet er een terug met `kluis restore OPSLAG MAP --at VERMELDING`; `--all` toont elke vermelding.
 
+error-remote-problems-found = de controle van de externe opslag vond { $count ->
+    [one] 1 probleem
+   *[other] { $count } problemen
+}
+hint-remote-rolled-back = De opslag gaf een oudere toestand terug dan deze computer stuurde. Voer `kluis backup` uit vanuit de kluis om de ontbrekende toestand opnieuw te sturen, en vraag de aanbieder wat er is gebeurd.
 error-destination-not-empty = { $path } is niet leeg; kluis zet een kluis alleen terug in een nieuwe of lege map
 hint-destination-not-empty = Kies een nieuwe map. De kluis die je hebt, blijft werken; terugzetten overschrijft hem nooit.
 error-remote = externe opslag { $remote }: { $problem }
@@ -652,4 +658,4 @@ hint-remote-other-vault = Gebruik voor elke kluis een eigen bucket, prefix of ma
 hint-remote-ahead = De back-up bevat nieuwer werk dan deze kluis. Er is niets verstuurd. Zet de back-up met `kluis restore` terug in een nieuwe map en vergelijk, of controleer of dit de juiste kluis is.
 hint-remote-forked = De back-up en deze kluis zijn los van elkaar gewijzigd. Er is niets verstuurd. Zet de back-up met `kluis restore` terug in een nieuwe map om het werk erin te zien, en houd de kopie met het nieuwste werk.
 hint-remote-no-such-state = `kluis remote states` toont de vermeldingen op de externe opslag.
-hint-remote-damaged = Er is niets gewijzigd op deze computer. Voer `kluis remote check --full` uit voor alle problemen en daarna `kluis backup` vanuit een onbeschadigde kluis om de opslag te herstellen.
+hint-remote-damaged = Er is niets gewijzigd op deze computer. Voer `kluis remote check --full` uit voor alle problemen en daarna `kluis backup --repair` vanuit een onbeschadigde kluis om de opslag te herstellen.

@@ -193,13 +193,25 @@ fn remote_damage(remote: &Remote, damage: Damage) -> Error {
     remote_problem(remote, RemoteProblem::Damaged(damage))
 }
 
-/// Sends what `target` lacks of the vault at `vault`.
+/// How much of the vault a backup sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// What the remote lacks, judged by its `HEAD`.
+    Missing,
+    /// Every file again, to repair a remote that lost or damaged files
+    /// before its `HEAD`.
+    Everything,
+}
+
+/// Sends what `target` lacks of the vault at `vault`, or everything.
 pub fn backup(
     vault: &Path,
     target: Target,
     seen: &SeenHeads,
+    scope: Scope,
     progress: &mut dyn Progress,
 ) -> Result<BackupSummary> {
+    let everything = scope == Scope::Everything;
     let local = Snapshot::read(vault, seen)?;
     let remote = Remote::connect(target)?;
     let memory = RemoteMemory::new(seen, remote.target());
@@ -265,13 +277,14 @@ pub fn backup(
         })
     })?;
     let identity_hash = sha256(&identity);
-    let identity_current = match &remembered {
-        Some(record) if rolled_back.is_none() => record.identity.as_slice() == identity_hash.as_slice(),
-        _ => remote.get(IDENTITY_FILE)?.is_some_and(|bytes| bytes == identity),
-    };
+    let identity_current = !everything
+        && match &remembered {
+            Some(record) if rolled_back.is_none() => record.identity.as_slice() == identity_hash.as_slice(),
+            _ => remote.get(IDENTITY_FILE)?.is_some_and(|bytes| bytes == identity),
+        };
 
     let mut first = Vec::new();
-    if remote_header.is_none() {
+    if remote_header.is_none() || everything {
         first.push(Upload {
             name: HEADER_FILE.into(),
             source: Source::Bytes(local.header_bytes.clone()),
@@ -283,14 +296,14 @@ pub fn backup(
             source: Source::Bytes(identity.clone()),
         });
     }
-    let from = if rolled_back.is_some() {
+    let from = if rolled_back.is_some() || everything {
         0
     } else {
         before_seq as usize
     };
     let mut objects = Vec::new();
     let mut entries = Vec::new();
-    if before.is_none() || rolled_back.is_some() {
+    if before.is_none() || rolled_back.is_some() || everything {
         let bytes = fsutil::read_optional(&local.store.file(RECOVERY_FILE))?.ok_or_else(|| {
             Error::Damaged(Damage::Missing {
                 file: RECOVERY_FILE.into(),
@@ -332,7 +345,7 @@ pub fn backup(
         repaired_rollback: rolled_back,
         ..BackupSummary::default()
     };
-    if objects.len() + entries.len() > LIST_FIRST_ABOVE || rolled_back.is_some() {
+    if !everything && (objects.len() + entries.len() > LIST_FIRST_ABOVE || rolled_back.is_some()) {
         let mut present: HashMap<String, u64> =
             remote.list(&format!("{OBJECTS_DIR}/"))?.into_iter().collect();
         present.extend(remote.list(&format!("{JOURNAL_DIR}/"))?);
@@ -343,7 +356,8 @@ pub fn backup(
         }
     }
 
-    let head_needed = before.as_ref().is_none_or(|head| head.seq != local.seq()) || rolled_back.is_some();
+    let head_needed =
+        before.as_ref().is_none_or(|head| head.seq != local.seq()) || rolled_back.is_some() || everything;
     let total_files = first.len() + objects.len() + entries.len() + usize::from(head_needed);
     let total_bytes: u64 = [&first, &objects, &entries]
         .iter()

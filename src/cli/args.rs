@@ -70,6 +70,8 @@ pub struct BackupArgs {
     pub quiet: bool,
     #[arg(long)]
     pub json: bool,
+    #[arg(long)]
+    pub repair: bool,
 }
 
 #[derive(Debug, Args)]

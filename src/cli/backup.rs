@@ -104,7 +104,12 @@ pub fn backup(context: &Context, args: BackupArgs) -> Result<()> {
     let seen = SeenHeads::default_location()?;
     let mut bar = Bar::new(fl!("backup-sending"), args.quiet || args.json);
     let started = Instant::now();
-    let result = backup::backup(&context.vault, target, &seen, &mut bar);
+    let scope = if args.repair {
+        backup::Scope::Everything
+    } else {
+        backup::Scope::Missing
+    };
+    let result = backup::backup(&context.vault, target, &seen, scope, &mut bar);
     bar.finish();
     let summary = result?;
     let seconds = started.elapsed().as_secs_f64();
@@ -225,10 +230,9 @@ pub fn restore(context: &Context, args: RestoreArgs) -> Result<()> {
             for finding in &report.findings {
                 out!("  ✗ {}", capitalized(&finding_text(finding)));
             }
-            Err(Error::ProblemsFound {
+            Err(Error::RemoteProblemsFound {
                 count: report.findings.len(),
                 rolled_back_only: false,
-                forked: false,
             })
         }
     }
@@ -271,13 +275,9 @@ fn check(context: &Context, args: RemoteCheckArgs) -> Result<()> {
     if verification.findings.is_empty() {
         return Ok(());
     }
-    Err(Error::ProblemsFound {
+    Err(Error::RemoteProblemsFound {
         count: verification.findings.len(),
         rolled_back_only: verification.findings.iter().all(RemoteFinding::is_lineage),
-        forked: verification
-            .findings
-            .iter()
-            .any(|finding| matches!(finding, RemoteFinding::Forked { .. })),
     })
 }
 

@@ -191,6 +191,22 @@ pub fn describe(err: &Error) -> Report {
             Some(fl!("hint-destination-not-empty")),
         ),
         Error::Remote { remote, problem } => remote_report(remote, problem),
+        Error::RemoteProblemsFound {
+            count,
+            rolled_back_only,
+        } => report(
+            if *rolled_back_only {
+                code::ROLLED_BACK
+            } else {
+                code::DAMAGED
+            },
+            fl!("error-remote-problems-found", count = count),
+            Some(if *rolled_back_only {
+                fl!("hint-remote-rolled-back")
+            } else {
+                fl!("hint-remote-damaged")
+            }),
+        ),
         Error::Damaged(damage) => report(
             code::DAMAGED,
             fl!("error-damaged", what = damage_text(damage)),
