@@ -1,14 +1,15 @@
 //! Backups: copying a vault's files to a remote, checking the copy, and
 //! restoring it into a new folder (vault-format.md, section 13).
 //!
-//! The remote holds the vault's own files under the same names, and nothing
-//! else: every object and journal entry as it is, `kluis.cbor`,
+//! The remote contains the vault's own files under the same names, and
+//! nothing else: every object and journal entry as it is, `kluis.cbor`,
 //! `identity.age`, `recovery.age`, and `HEAD`. The journal says what
 //! changed since the remote's `HEAD`, so a backup sends only the entries
 //! after it and the objects those entries wrote, in the vault's write
 //! order: objects, then entries, then `HEAD`. An interrupted backup leaves
 //! the remote's `HEAD` where it was, which is a whole, verified state.
 
+pub mod pack;
 pub mod remote;
 
 use std::collections::{HashMap, HashSet};
@@ -36,15 +37,18 @@ use remote::{Source, Upload};
 /// an interrupted backup already sent are not sent again.
 const LIST_FIRST_ABOVE: usize = 64;
 
-/// What a backup reports as it goes.
+/// Above this many objects and entries to send, they go in packs.
+const PACK_ABOVE: usize = 256;
+
+/// Progress reports of a running backup, check or restore.
 pub trait Progress {
     /// The plan: how many files and bytes will be sent.
     fn planned(&mut self, files: u64, bytes: u64);
-    /// One more file of `bytes` bytes was stored on the remote.
+    /// Counts one more file of `bytes` bytes as done.
     fn sent(&mut self, bytes: u64);
 }
 
-/// A progress report that nobody watches.
+/// A progress report that shows nothing.
 pub struct Silent;
 
 impl Progress for Silent {
@@ -52,29 +56,26 @@ impl Progress for Silent {
     fn sent(&mut self, _bytes: u64) {}
 }
 
-/// What one backup did.
+/// The account of one backup.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BackupSummary {
     /// The remote's journal position before and after.
     pub before: u64,
     pub after: u64,
-    /// Files sent, by kind, and their bytes.
+    /// Objects and journal entries after the remote's `HEAD`, sent now or
+    /// found there from an interrupted backup.
     pub objects: u64,
     pub entries: u64,
-    pub other_files: u64,
+    /// Packs among the files sent.
+    pub packs: u64,
+    /// Files sent (`HEAD` included) and their bytes.
+    pub files: u64,
     pub bytes: u64,
     /// Files an interrupted earlier backup had already sent.
     pub already_there: u64,
     /// The remote's position this computer had seen before it was found
     /// rolled back: the backup sent the missing state again.
     pub repaired_rollback: Option<u64>,
-}
-
-impl BackupSummary {
-    /// Returns the number of files sent, `HEAD` included.
-    pub fn files(&self) -> u64 {
-        self.objects + self.entries + self.other_files
-    }
 }
 
 /// A vault's public files as one consistent state: its header, a `HEAD`
@@ -196,7 +197,7 @@ fn remote_damage(remote: &Remote, damage: Damage) -> Error {
 /// How much of the vault a backup sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// What the remote lacks, judged by its `HEAD`.
+    /// The files the remote lacks, judged by its `HEAD`.
     Missing,
     /// Every file again, to repair a remote that lost or damaged files
     /// before its `HEAD`.
@@ -301,8 +302,6 @@ pub fn backup(
     } else {
         before_seq as usize
     };
-    let mut objects = Vec::new();
-    let mut entries = Vec::new();
     if before.is_none() || rolled_back.is_some() || everything {
         let bytes = fsutil::read_optional(&local.store.file(RECOVERY_FILE))?.ok_or_else(|| {
             Error::Damaged(Damage::Missing {
@@ -314,7 +313,11 @@ pub fn backup(
             source: Source::Bytes(bytes),
         });
     }
+
+    // Every entry after the remote's HEAD, with the objects it wrote.
+    let mut planned = Vec::new();
     for entry in &local.entries[from..] {
+        let mut objects = Vec::new();
         for object in &entry.payload.objects {
             let sha256: [u8; 32] = object.sha256.as_slice().try_into().map_err(|_| {
                 Error::Damaged(Damage::Journal {
@@ -322,34 +325,50 @@ pub fn backup(
                     problem: JournalProblem::Malformed,
                 })
             })?;
-            objects.push(Upload {
-                name: Store::object_name(object.id),
-                source: Source::File {
-                    path: local.store.object_path(object.id),
-                    sha256,
-                },
-            });
+            objects.push(member(
+                Store::object_name(object.id),
+                local.store.object_path(object.id),
+                sha256,
+            )?);
         }
-        entries.push(Upload {
-            name: entry_name(entry.seq),
-            source: Source::File {
-                path: local.store.file(&entry_name(entry.seq)),
-                sha256: entry.hash,
-            },
-        });
+        let name = entry_name(entry.seq);
+        let path = local.store.file(&name);
+        planned.push((entry.seq, member(name, path, entry.hash)?, objects));
     }
 
     let mut summary = BackupSummary {
         before: before_seq,
         after: local.seq(),
         repaired_rollback: rolled_back,
+        entries: planned.len() as u64,
+        objects: planned.iter().map(|(_, _, objects)| objects.len() as u64).sum(),
         ..BackupSummary::default()
     };
-    if !everything && (objects.len() + entries.len() > LIST_FIRST_ABOVE || rolled_back.is_some()) {
-        let mut present: HashMap<String, u64> =
-            remote.list(&format!("{OBJECTS_DIR}/"))?.into_iter().collect();
-        present.extend(remote.list(&format!("{JOURNAL_DIR}/"))?);
-        for list in [&mut objects, &mut entries] {
+    let file_count = (summary.entries + summary.objects) as usize;
+    // Objects go before the entries that list them: loose objects (and
+    // objects too large for a pack) first, then entries or packs.
+    let (mut early, mut late): (Vec<Upload>, Vec<Upload>) = if file_count > PACK_ABOVE {
+        let (packs, large) = pack::plan(planned);
+        summary.packs = packs.len() as u64;
+        (
+            large.into_iter().map(Upload::file).collect(),
+            packs.into_iter().map(Upload::pack).collect(),
+        )
+    } else {
+        let mut objects = Vec::new();
+        let mut entries = Vec::new();
+        for (_, entry, members) in planned {
+            objects.extend(members.into_iter().map(Upload::file));
+            entries.push(Upload::file(entry));
+        }
+        (objects, entries)
+    };
+    if !everything && (file_count > LIST_FIRST_ABOVE || rolled_back.is_some()) {
+        let mut present: HashMap<String, u64> = HashMap::new();
+        for folder in [OBJECTS_DIR, JOURNAL_DIR, pack::PACKS_DIR] {
+            present.extend(remote.list(&format!("{folder}/"))?);
+        }
+        for list in [&mut early, &mut late] {
             let before = list.len();
             list.retain(|upload| !already_sent(upload, &present));
             summary.already_there += (before - list.len()) as u64;
@@ -358,11 +377,11 @@ pub fn backup(
 
     let head_needed =
         before.as_ref().is_none_or(|head| head.seq != local.seq()) || rolled_back.is_some() || everything;
-    let total_files = first.len() + objects.len() + entries.len() + usize::from(head_needed);
-    let total_bytes: u64 = [&first, &objects, &entries]
+    let total_files = first.len() + early.len() + late.len() + usize::from(head_needed);
+    let total_bytes: u64 = [&first, &early, &late]
         .iter()
         .flat_map(|list| list.iter())
-        .map(planned_size)
+        .map(Upload::size)
         .sum::<u64>()
         + if head_needed {
             local.head_bytes.len() as u64
@@ -371,23 +390,22 @@ pub fn backup(
         };
     progress.planned(total_files as u64, total_bytes);
 
-    let mut count = |summary_field: &mut u64, bytes_total: &mut u64, list: Vec<Upload>| -> Result<()> {
-        remote.put_many(list, |bytes| {
-            *summary_field += 1;
-            *bytes_total += bytes;
-            progress.sent(bytes);
-        })
-    };
+    let mut files = 0;
     let mut bytes = 0;
-    count(&mut summary.other_files, &mut bytes, first)?;
-    count(&mut summary.objects, &mut bytes, objects)?;
-    count(&mut summary.entries, &mut bytes, entries)?;
+    for list in [first, early, late] {
+        remote.put_many(list, |size| {
+            files += 1;
+            bytes += size;
+            progress.sent(size);
+        })?;
+    }
     if head_needed {
         remote.put(HEAD_FILE, local.head_bytes.clone())?;
-        summary.other_files += 1;
+        files += 1;
         bytes += local.head_bytes.len() as u64;
         progress.sent(local.head_bytes.len() as u64);
     }
+    summary.files = files;
     summary.bytes = bytes;
 
     let last = local.entries.last().expect("a vault has entry 1");
@@ -400,21 +418,27 @@ pub fn backup(
     Ok(summary)
 }
 
-fn planned_size(upload: &Upload) -> u64 {
-    match &upload.source {
-        Source::Bytes(bytes) => bytes.len() as u64,
-        Source::File { path, .. } => std::fs::metadata(path).map_or(0, |meta| meta.len()),
-    }
+/// Describes a local vault file to send, with its size.
+fn member(name: String, path: PathBuf, sha256: [u8; 32]) -> Result<pack::Member> {
+    let size = std::fs::metadata(&path)
+        .map_err(|err| crate::store::read_damage(err, &name))?
+        .len();
+    Ok(pack::Member {
+        name,
+        path,
+        sha256,
+        size,
+    })
 }
 
-/// Whether the remote has a file of this name and size. Every file is
-/// write-once and the remote writes whole files, so the same size means an
-/// interrupted backup already sent it; `kluis remote check --full` compares
-/// contents.
+/// Returns whether the remote has a file of this name and size. Every file
+/// is write-once and the remote stores whole files, so the same size means
+/// that an interrupted backup already sent it. `kluis remote check --full`
+/// compares contents.
 fn already_sent(upload: &Upload, present: &HashMap<String, u64>) -> bool {
     present
         .get(&upload.name)
-        .is_some_and(|&size| size == planned_size(upload))
+        .is_some_and(|&size| size == upload.size())
 }
 
 /// The journal of a remote, verified as far as it goes.
@@ -427,6 +451,8 @@ struct RemoteJournal {
     entries: Vec<(Entry, Vec<u8>)>,
     /// Files below `objects/` and `journal/`, with their sizes.
     files: HashMap<String, u64>,
+    /// Objects found in packs, with their sizes and SHA-256.
+    packed: HashMap<String, (u64, [u8; 32])>,
     findings: Vec<RemoteFinding>,
 }
 
@@ -449,7 +475,7 @@ pub enum RemoteFinding {
 }
 
 impl RemoteFinding {
-    /// Whether this is a rollback or fork rather than damage.
+    /// Returns whether this is a rollback or fork rather than damage.
     pub fn is_lineage(&self) -> bool {
         matches!(
             self,
@@ -458,7 +484,7 @@ impl RemoteFinding {
     }
 }
 
-/// Which `kluis.cbor` the remote was checked against.
+/// The `kluis.cbor` the remote was checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Anchor {
     /// The vault on this computer.
@@ -487,7 +513,13 @@ pub struct Verification {
     pub findings: Vec<RemoteFinding>,
 }
 
-fn read_remote_journal(remote: &Remote, anchor_header: Option<&[u8]>) -> Result<RemoteJournal> {
+/// Reads a remote's journal from its entry files and packs, and verifies
+/// it. `packed` is given the name and bytes of every object in a pack.
+fn read_remote_journal(
+    remote: &Remote,
+    anchor_header: Option<&[u8]>,
+    packed: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
+) -> Result<RemoteJournal> {
     let Some(header_bytes) = remote.get(HEADER_FILE)? else {
         return Err(remote_problem(remote, RemoteProblem::NoBackup));
     };
@@ -527,6 +559,11 @@ fn read_remote_journal(remote: &Remote, anchor_header: Option<&[u8]>) -> Result<
         .collect();
     numbers.sort_unstable();
     files.extend(remote.list(&format!("{OBJECTS_DIR}/"))?);
+    let packs: Vec<(String, u64)> = remote
+        .list(&format!("{}/", pack::PACKS_DIR))?
+        .into_iter()
+        .filter(|(name, _)| pack::parse_name(name).is_some())
+        .collect();
 
     let head_bytes = remote.get(HEAD_FILE)?;
     let head = match &head_bytes {
@@ -545,13 +582,56 @@ fn read_remote_journal(remote: &Remote, anchor_header: Option<&[u8]>) -> Result<
         },
     };
 
-    // Entries are fetched several at a time, then verified in order.
-    let last_listed = numbers.last().copied().unwrap_or(0);
+    // Packs and entries are fetched several at a time; the entries are
+    // then verified in order.
+    let mut from_packs: HashMap<u64, Vec<u8>> = HashMap::new();
+    let mut objects_packed: HashMap<String, (u64, [u8; 32])> = HashMap::new();
+    let pack_names: Vec<String> = packs.iter().map(|(name, _)| name.clone()).collect();
+    remote.get_many(&pack_names, |index, bytes| {
+        let name = &pack_names[index];
+        let Some(bytes) = bytes else {
+            findings.push(RemoteFinding::Missing { file: name.clone() });
+            return Ok(());
+        };
+        let read = pack::read(name, &bytes, |member, content| {
+            if let Some(seq) = member.strip_prefix(&format!("{JOURNAL_DIR}/")) {
+                from_packs.insert(seq.parse().unwrap_or(0), content);
+            } else {
+                packed(member, &content)?;
+                objects_packed.insert(member.to_string(), (content.len() as u64, sha256(&content)));
+            }
+            Ok(())
+        });
+        match read {
+            Ok(()) => Ok(()),
+            Err(Error::Damaged(_)) => {
+                findings.push(RemoteFinding::Modified { file: name.clone() });
+                Ok(())
+            }
+            Err(err) => Err(err),
+        }
+    })?;
+    let last_listed = numbers
+        .last()
+        .copied()
+        .unwrap_or(0)
+        .max(from_packs.keys().copied().max().unwrap_or(0));
     let wanted = head.as_ref().map_or(0, |head| head.seq).max(last_listed);
-    let names: Vec<String> = (1..=wanted).map(entry_name).collect();
-    let mut fetched: Vec<Option<Vec<u8>>> = vec![None; names.len()];
+    let names: Vec<String> = (1..=wanted)
+        .filter(|seq| !from_packs.contains_key(seq))
+        .map(entry_name)
+        .collect();
+    let mut fetched: Vec<Option<Vec<u8>>> = vec![None; wanted as usize];
+    for (seq, bytes) in from_packs {
+        if let Some(slot) = fetched.get_mut(seq as usize - 1) {
+            *slot = Some(bytes);
+        }
+    }
     remote.get_many(&names, |index, bytes| {
-        fetched[index] = bytes;
+        let seq: usize = names[index][JOURNAL_DIR.len() + 1..]
+            .parse()
+            .expect("made from a number");
+        fetched[seq - 1] = bytes;
         Ok(())
     })?;
     let mut entries: Vec<(Entry, Vec<u8>)> = Vec::new();
@@ -606,15 +686,16 @@ fn read_remote_journal(remote: &Remote, anchor_header: Option<&[u8]>) -> Result<
         head,
         entries,
         files,
+        packed: objects_packed,
         findings,
     })
 }
 
-/// Checks a remote: its journal and `HEAD` (signatures, hash chain), that
-/// every object the journal lists is there with a plausible size, the
-/// recovery file, and against this computer's memory of the remote and the
-/// local vault at `vault`, if there is one. `Depth::Full` also downloads
-/// every object and compares its SHA-256.
+/// Checks a remote's journal and `HEAD` (signatures, hash chain), its
+/// recovery file, and that every object the journal lists is there with a
+/// plausible size. The remote is compared with this computer's memory of it
+/// and with the local vault at `vault`, if there is one. `Depth::Full` also
+/// downloads every object and compares its SHA-256.
 pub fn verify(
     target: Target,
     vault: Option<&Path>,
@@ -632,7 +713,7 @@ pub fn verify(
     };
     let remote = Remote::connect(target)?;
     let memory = RemoteMemory::new(seen, remote.target());
-    let mut journal = read_remote_journal(&remote, local_header.as_deref())?;
+    let mut journal = read_remote_journal(&remote, local_header.as_deref(), &mut |_, _| Ok(()))?;
     let remembered = memory.load(journal.header.vault);
     let anchor = match (&local, &remembered) {
         (Some(_), _) => Anchor::LocalVault,
@@ -686,15 +767,28 @@ pub fn verify(
         });
     }
 
-    let listed = listed_objects(&journal.entries);
+    // The remote's state is what its HEAD names; entries after it are what
+    // an interrupted backup left, and their objects may still be missing.
+    let reached = (found as usize).min(journal.entries.len());
+    let listed = listed_objects(&journal.entries[..reached]);
     let listed_names: HashSet<&str> = listed.iter().map(|(name, _)| name.as_str()).collect();
     let unlisted = journal
         .files
         .keys()
+        .chain(journal.packed.keys())
         .filter(|name| name.starts_with(OBJECTS_DIR) && !listed_names.contains(name.as_str()))
         .count() as u64;
     let mut present = Vec::new();
+    let mut bytes_checked = 0;
     for (name, hash) in &listed {
+        if let Some((size, packed_hash)) = journal.packed.get(name) {
+            // Packed objects were downloaded with their pack.
+            bytes_checked += size;
+            if packed_hash != hash {
+                findings.push(RemoteFinding::Modified { file: name.clone() });
+            }
+            continue;
+        }
         match journal.files.get(name) {
             None => findings.push(RemoteFinding::Missing { file: name.clone() }),
             Some(&size) if size < AGE_MINIMUM => {
@@ -704,7 +798,6 @@ pub fn verify(
         }
     }
 
-    let mut bytes_checked = 0;
     if depth == Depth::Full {
         let total: u64 = present.iter().map(|(_, _, size)| size).sum();
         progress.planned(present.len() as u64, total);
@@ -788,7 +881,8 @@ fn listed_objects(entries: &[(Entry, Vec<u8>)]) -> Vec<(String, [u8; 32])> {
         .collect()
 }
 
-/// The smallest possible age file: no object can be shorter.
+/// A lower bound on the size of an age file encrypted to an X25519
+/// recipient (header, MAC, nonce and one tag): no object is shorter.
 const AGE_MINIMUM: u64 = 100;
 
 /// A state a remote holds: a journal position and when it was written.
@@ -804,7 +898,7 @@ pub struct State {
 /// passphrase, which opens the remote's `identity.age`.
 pub fn states(target: Target, passphrase: SecretString) -> Result<(Vec<State>, u64)> {
     let remote = Remote::connect(target)?;
-    let journal = read_remote_journal(&remote, None)?;
+    let journal = read_remote_journal(&remote, None, &mut |_, _| Ok(()))?;
     if let Some(finding) = journal.findings.into_iter().next() {
         return Err(finding_error(&remote, finding));
     }
@@ -856,7 +950,7 @@ fn finding_error(remote: &Remote, finding: RemoteFinding) -> Error {
     remote_damage(remote, damage)
 }
 
-/// What a restore did.
+/// The account of one restore.
 #[derive(Debug)]
 pub struct RestoreSummary {
     /// The entry the restored vault's `HEAD` names.
@@ -897,17 +991,6 @@ pub fn restore(
 ) -> Result<Restored> {
     ensure_new_folder(dest)?;
     let remote = Remote::connect(target)?;
-    let journal = read_remote_journal(&remote, None)?;
-    let remote_head = journal.head.as_ref().map_or(0, |head| head.seq);
-    let seq = at.unwrap_or(remote_head);
-    if seq == 0 || seq > journal.entries.len() as u64 {
-        if let Some(finding) = journal.findings.into_iter().next() {
-            return Err(finding_error(&remote, finding));
-        }
-        return Err(remote_problem(&remote, RemoteProblem::NoSuchState { seq }));
-    }
-    let keys = remote_keys(&remote, &journal.header, passphrase.clone())?;
-
     let parent = dest
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
@@ -918,14 +1001,6 @@ pub fn restore(
         .tempdir_in(parent)
         .map_err(|err| Error::io(crate::error::IoAction::Creating, parent, err))?;
     let store = Store::new(staging.path());
-    let entries = &journal.entries[..seq as usize];
-
-    let objects = listed_objects(entries);
-    let total: u64 = objects
-        .iter()
-        .map(|(name, _)| journal.files.get(name).copied().unwrap_or(0))
-        .sum();
-    progress.planned(objects.len() as u64 + seq + 4, total);
 
     let files = std::cell::Cell::new(0u64);
     let bytes = std::cell::Cell::new(0u64);
@@ -944,6 +1019,55 @@ pub fn restore(
         bytes.set(bytes.get() + content.len() as u64);
         Ok(())
     };
+
+    // Objects in packs are written as their packs arrive, and checked
+    // against the journal once it is verified.
+    // A pack sent again by `backup --repair` repeats objects; the first copy
+    // is kept, and the full check below compares every object's SHA-256.
+    let journal = read_remote_journal(&remote, None, &mut |name, content| {
+        if store.file(name).exists() {
+            return Ok(());
+        }
+        write(name, content)
+    })?;
+    let remote_head = journal.head.as_ref().map_or(0, |head| head.seq);
+    let seq = at.unwrap_or(remote_head);
+    if seq == 0 || seq > journal.entries.len() as u64 {
+        if let Some(finding) = journal.findings.into_iter().next() {
+            return Err(finding_error(&remote, finding));
+        }
+        return Err(remote_problem(&remote, RemoteProblem::NoSuchState { seq }));
+    }
+    let keys = remote_keys(&remote, &journal.header, passphrase.clone())?;
+    let entries = &journal.entries[..seq as usize];
+
+    let listed = listed_objects(entries);
+    let wanted: HashSet<&str> = listed.iter().map(|(name, _)| name.as_str()).collect();
+    for (name, (size, _)) in &journal.packed {
+        if !wanted.contains(name.as_str()) {
+            // An object of a later state, or one no entry lists.
+            std::fs::remove_file(store.file(name))
+                .map_err(|err| Error::io(crate::error::IoAction::Writing, store.file(name), err))?;
+            files.set(files.get() - 1);
+            bytes.set(bytes.get() - size);
+        }
+    }
+    let mut objects = Vec::new();
+    for (name, hash) in listed {
+        match journal.packed.get(&name) {
+            Some((_, packed_hash)) if *packed_hash != hash => {
+                return Err(remote_damage(&remote, Damage::Modified { file: name }));
+            }
+            Some(_) => {}
+            None => objects.push((name, hash)),
+        }
+    }
+    let total: u64 = objects
+        .iter()
+        .map(|(name, _)| journal.files.get(name).copied().unwrap_or(0))
+        .sum();
+    progress.planned(objects.len() as u64 + seq + 4, total);
+
     write(HEADER_FILE, &journal.header_bytes)?;
     for name in [IDENTITY_FILE, RECOVERY_FILE] {
         let content = remote

@@ -496,14 +496,48 @@ pub struct Upload {
     pub source: Source,
 }
 
+impl Upload {
+    /// Sends a vault file under its own name.
+    pub fn file(member: super::pack::Member) -> Self {
+        Self {
+            name: member.name,
+            source: Source::File {
+                path: member.path,
+                sha256: member.sha256,
+                size: member.size,
+            },
+        }
+    }
+
+    /// Sends a pack.
+    pub fn pack(plan: super::pack::Plan) -> Self {
+        Self {
+            name: plan.name(),
+            source: Source::Pack(plan),
+        }
+    }
+
+    /// Returns the number of bytes this upload sends.
+    pub fn size(&self) -> u64 {
+        match &self.source {
+            Source::Bytes(bytes) => bytes.len() as u64,
+            Source::File { size, .. } => *size,
+            Source::Pack(plan) => plan.size(),
+        }
+    }
+}
+
 /// Where the bytes of an upload come from.
 pub enum Source {
     Bytes(Vec<u8>),
+    /// Vault files packed into one tar file as it is sent.
+    Pack(super::pack::Plan),
     /// A vault file whose SHA-256 must match: a damaged object is never
     /// sent, so a backup cannot overwrite a good copy with a bad one.
     File {
         path: PathBuf,
         sha256: [u8; 32],
+        size: u64,
     },
 }
 
@@ -530,7 +564,16 @@ async fn send(operator: &Operator, job: Upload) -> std::result::Result<u64, Send
                 .map_err(SendError::Remote)?;
             Ok(size)
         }
-        Source::File { path, sha256 } => send_file(operator, &job.name, &path, sha256).await,
+        Source::File { path, sha256, .. } => send_file(operator, &job.name, &path, sha256).await,
+        Source::Pack(plan) => {
+            let bytes = plan.build().map_err(SendError::Local)?;
+            let size = bytes.len() as u64;
+            operator
+                .write(&job.name, bytes)
+                .await
+                .map_err(SendError::Remote)?;
+            Ok(size)
+        }
     }
 }
 

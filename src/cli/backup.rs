@@ -126,7 +126,7 @@ pub fn backup(context: &Context, args: BackupArgs) -> Result<()> {
     if args.quiet {
         return Ok(());
     }
-    if summary.files() == 0 {
+    if summary.files == 0 {
         out!(
             "{}",
             fl!("backup-up-to-date", remote = shown, seq = summary.after)
@@ -140,7 +140,7 @@ pub fn backup(context: &Context, args: BackupArgs) -> Result<()> {
             remote = shown,
             before = summary.before,
             after = summary.after,
-            files = summary.files(),
+            files = summary.files,
             objects = summary.objects,
             entries = summary.entries,
             size = size_text(summary.bytes)
@@ -157,10 +157,10 @@ fn summary_json(remote: &str, summary: &BackupSummary, seconds: f64) -> String {
         "remote": remote,
         "before": summary.before,
         "after": summary.after,
-        "files": summary.files(),
+        "files": summary.files,
         "objects": summary.objects,
         "entries": summary.entries,
-        "other_files": summary.other_files,
+        "packs": summary.packs,
         "bytes": summary.bytes,
         "already_there": summary.already_there,
         "repaired_rollback": summary.repaired_rollback,
