@@ -107,7 +107,7 @@ pub fn parse_name(name: &str) -> Option<(u64, u64)> {
 }
 
 /// Splits entries into packs. `entries` yields, in journal order, each
-/// entry's number, its own file and its objects; objects larger than
+/// entry's number, its own file and its objects. Objects larger than
 /// [`LARGEST_PACKED`] are returned apart, to be sent as files of their own.
 pub fn plan(entries: impl IntoIterator<Item = (u64, Member, Vec<Member>)>) -> (Vec<Plan>, Vec<Member>) {
     let mut packs = Vec::new();
@@ -175,7 +175,7 @@ pub fn read(pack: &str, bytes: &[u8], mut each: impl FnMut(&str, Vec<u8>) -> Res
     Ok(())
 }
 
-/// Whether `name` is an object or entry name of the vault layout.
+/// Returns whether `name` is an object or entry name of the vault layout.
 fn is_vault_name(name: &str) -> bool {
     let hex = |text: &str| text.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'));
     if let Some(rest) = name.strip_prefix("objects/") {
@@ -261,7 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn plan_splits_at_target_and_keeps_large_objects_apart() {
+    fn plan_keeps_large_objects_loose() {
         let folder = tempfile::tempdir().unwrap();
         let big = member(
             folder.path(),

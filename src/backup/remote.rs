@@ -56,7 +56,7 @@ impl fmt::Debug for Target {
 }
 
 impl fmt::Display for Target {
-    /// The location without options: what messages show.
+    /// Writes the location without options, as messages show it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Target::S3 {
@@ -111,8 +111,8 @@ impl Target {
         folder(Path::new(text)).map_err(invalid)
     }
 
-    /// A short, stable key for this machine's memory of the remote, which
-    /// reveals nothing about it.
+    /// Returns a short, stable key for this machine's memory of the remote,
+    /// which reveals nothing about it.
     pub fn memory_key(&self) -> String {
         let canonical = match self {
             Target::S3 {
@@ -141,7 +141,8 @@ fn without_login(text: &str) -> String {
     }
 }
 
-/// A name from the remotes file: letters, digits, `-` and `_`.
+/// Returns whether `text` can be a name from the remotes file: letters,
+/// digits, `-` and `_`.
 fn is_name(text: &str) -> bool {
     !text.is_empty()
         && text
@@ -275,8 +276,8 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|address| address.is_loopback())
 }
 
-/// A connected remote. All methods block; requests run on a private
-/// single-threaded runtime, several at a time where a method says so.
+/// A connected remote. All methods block. Requests run on a private
+/// single-threaded runtime, several at a time where a method's doc states it.
 pub struct Remote {
     target: Target,
     operator: Operator,
@@ -385,9 +386,9 @@ impl Remote {
             .map_err(|err| self.failed(&err))
     }
 
-    /// Reads several files, up to [`CONCURRENCY`] at a time, and hands each
-    /// to `each` in the order of `names` is not promised: `each` gets the
-    /// index into `names`.
+    /// Reads several files, up to [`CONCURRENCY`] at a time, and calls
+    /// `each` with the index into `names` and the bytes of each, in the
+    /// order they arrive. A missing file gives `None`.
     pub fn get_many(
         &self,
         names: &[String],
@@ -527,7 +528,7 @@ impl Upload {
     }
 }
 
-/// Where the bytes of an upload come from.
+/// The source of an upload's bytes.
 pub enum Source {
     Bytes(Vec<u8>),
     /// Vault files packed into one tar file as it is sent.
