@@ -124,5 +124,18 @@ fi
 run accept-restore --yes
 
 echo
+echo "== Backup to a folder (an external disk), checked, and restored into a new folder"
+run backup "$work/backup-disk"
+run remote check --full "$work/backup-disk"
+run restore "$work/backup-disk" "$work/restored"
+printf '\n$ kluis --vault restored list\n'
+"$kluis" --vault "$work/restored" list
+if grep -rqa "Hendriks" "$work/backup-disk"; then
+  echo "error: a client name is readable in the backup" >&2
+  exit 1
+fi
+echo "(no client name is readable anywhere in the backup folder)"
+
+echo
 echo "== The vault folder holds no names: only encrypted, randomly named files"
 (cd "$KLUIS_VAULT" && find . -type f | sort | head -n 12 && echo "… $(find . -type f | wc -l) files in all")
