@@ -128,17 +128,26 @@ impl Target {
     }
 }
 
-/// Replaces a login in a URL (`user:password@`) with `…`, so that the
-/// message refusing it does not repeat it.
+/// Replaces each login (`user:password@`) in a remote's text with `…`, so
+/// that the message refusing it does not repeat it. An S3 remote has a
+/// second URL in its `endpoint=` option, which is searched too.
 fn without_login(text: &str) -> String {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return text.to_string();
-    };
-    let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    match rest[..host_end].rfind('@') {
-        Some(at) => format!("{scheme}://…{}", &rest[at..]),
-        None => text.to_string(),
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("://") {
+        let (before, after) = rest.split_at(start + "://".len());
+        shown.push_str(before);
+        let host_end = after.find(['/', '?', '&', '#']).unwrap_or(after.len());
+        rest = match after[..host_end].rfind('@') {
+            Some(at) => {
+                shown.push('…');
+                &after[at..]
+            }
+            None => after,
+        };
     }
+    shown.push_str(rest);
+    shown
 }
 
 /// A name from the remotes file: letters, digits, `-` and `_`.
@@ -717,6 +726,16 @@ mod tests {
                 problem: RemoteProblem::CredentialsInUrl,
                 remote,
             }) => assert_eq!(remote, "webdav+https://…@dav.example.nl/kluis"),
+            other => panic!("{other:?}"),
+        }
+        match Target::parse("s3://praktijk/kluis?endpoint=https://anna:geheim@s3.example.nl&region=nl") {
+            Err(Error::Remote {
+                problem: RemoteProblem::CredentialsInUrl,
+                remote,
+            }) => assert_eq!(
+                remote,
+                "s3://praktijk/kluis?endpoint=https://…@s3.example.nl&region=nl"
+            ),
             other => panic!("{other:?}"),
         }
     }
