@@ -657,6 +657,9 @@ fn remote_error(target: &Target, err: &opendal::Error) -> Error {
     let has = |needle: &str| text.contains(needle);
     let problem = match err.kind() {
         _ if has("NoSuchBucket") => RemoteProblem::NoSuchPlace,
+        // reqsign-core 3.3.2 fails with this text, before any request, when
+        // no source of AWS credentials has any.
+        _ if has("failed to load signing credential") => RemoteProblem::NoCredentials,
         ErrorKind::PermissionDenied => RemoteProblem::Denied,
         _ if matches!(status, Some(401 | 403))
             || has("InvalidAccessKeyId")
