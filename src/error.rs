@@ -249,6 +249,9 @@ pub enum RemoteProblem {
     Unencrypted,
     #[error("access was denied")]
     Denied,
+    /// No login was found where kluis looks for one, so nothing was sent.
+    #[error("no login was found for it")]
+    NoCredentials,
     #[error("the bucket or folder does not exist")]
     NoSuchPlace,
     #[error("it cannot be reached")]

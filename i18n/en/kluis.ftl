@@ -637,6 +637,7 @@ remote-problem-unknown-name = no remote has this name, and no folder exists by i
 remote-problem-credentials-in-url = the URL contains a login
 remote-problem-unencrypted = plain http is only allowed to this computer
 remote-problem-denied = the storage denied access
+remote-problem-no-credentials = no login for it was found, so nothing was sent
 remote-problem-no-such-place = the bucket or folder does not exist
 remote-problem-unreachable = it cannot be reached
 remote-problem-refused = the storage refused a request

@@ -637,6 +637,7 @@ remote-problem-unknown-name = geen externe opslag heeft deze naam, en er is geen
 remote-problem-credentials-in-url = de URL bevat inloggegevens
 remote-problem-unencrypted = gewoon http mag alleen naar deze computer
 remote-problem-denied = de opslag weigerde de toegang
+remote-problem-no-credentials = er is geen login voor gevonden, dus er is niets verstuurd
 remote-problem-no-such-place = de bucket of map bestaat niet
 remote-problem-unreachable = hij is niet bereikbaar
 remote-problem-refused = de opslag weigerde een verzoek

@@ -639,7 +639,15 @@ fn read_remote_journal(
     for (index, bytes) in fetched.into_iter().enumerate() {
         let seq = index as u64 + 1;
         let Some(bytes) = bytes else {
-            if head.as_ref().is_some_and(|head| seq <= head.seq) || seq < last_listed {
+            // A backup sends entries several at a time, so one it
+            // interrupted can leave a gap after HEAD: the chain then ends
+            // at the gap. Without a HEAD that verifies, the listing is all
+            // there is, and a gap before a listed entry is damage.
+            let needed = match &head {
+                Some(head) => seq <= head.seq,
+                None => seq < last_listed,
+            };
+            if needed {
                 findings.push(RemoteFinding::Missing {
                     file: entry_name(seq),
                 });

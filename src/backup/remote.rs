@@ -128,17 +128,26 @@ impl Target {
     }
 }
 
-/// Replaces a login in a URL (`user:password@`) with `…`, so that the
-/// message refusing it does not repeat it.
+/// Replaces each login (`user:password@`) in a remote's text with `…`, so
+/// that the message refusing it does not repeat it. An S3 remote has a
+/// second URL in its `endpoint=` option, which is searched too.
 fn without_login(text: &str) -> String {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return text.to_string();
-    };
-    let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    match rest[..host_end].rfind('@') {
-        Some(at) => format!("{scheme}://…{}", &rest[at..]),
-        None => text.to_string(),
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("://") {
+        let (before, after) = rest.split_at(start + "://".len());
+        shown.push_str(before);
+        let host_end = after.find(['/', '?', '&', '#']).unwrap_or(after.len());
+        rest = match after[..host_end].rfind('@') {
+            Some(at) => {
+                shown.push('…');
+                &after[at..]
+            }
+            None => after,
+        };
     }
+    shown.push_str(rest);
+    shown
 }
 
 /// Returns whether `text` can be a name from the remotes file: letters,
@@ -692,6 +701,9 @@ fn remote_error(target: &Target, err: &opendal::Error) -> Error {
     let has = |needle: &str| text.contains(needle);
     let problem = match err.kind() {
         _ if has("NoSuchBucket") => RemoteProblem::NoSuchPlace,
+        // reqsign-core 3.3.2 fails with this text, before any request, when
+        // no source of AWS credentials has any.
+        _ if has("failed to load signing credential") => RemoteProblem::NoCredentials,
         ErrorKind::PermissionDenied => RemoteProblem::Denied,
         _ if matches!(status, Some(401 | 403))
             || has("InvalidAccessKeyId")
@@ -761,6 +773,16 @@ mod tests {
                 problem: RemoteProblem::CredentialsInUrl,
                 remote,
             }) => assert_eq!(remote, "webdav+https://…@dav.example.nl/kluis"),
+            other => panic!("{other:?}"),
+        }
+        match Target::parse("s3://praktijk/kluis?endpoint=https://anna:geheim@s3.example.nl&region=nl") {
+            Err(Error::Remote {
+                problem: RemoteProblem::CredentialsInUrl,
+                remote,
+            }) => assert_eq!(
+                remote,
+                "s3://praktijk/kluis?endpoint=https://…@s3.example.nl&region=nl"
+            ),
             other => panic!("{other:?}"),
         }
     }

@@ -508,6 +508,11 @@ fn remote_report(remote: &str, problem: &RemoteProblem) -> Report {
             fl!("remote-problem-denied"),
             fl!("hint-remote-denied"),
         ),
+        RemoteProblem::NoCredentials => (
+            code::LOCKED_OUT,
+            fl!("remote-problem-no-credentials"),
+            fl!("hint-remote-denied"),
+        ),
         RemoteProblem::NoSuchPlace => (
             code::NOT_FOUND,
             fl!("remote-problem-no-such-place"),
