@@ -1317,3 +1317,96 @@ fn backup_to_closed_port_in_dutch() {
         "tip: Controleer het adres en de netwerkverbinding en voer de opdracht opnieuw uit. Een onderbroken back-up gaat verder waar hij stopte.",
     );
 }
+
+/// Notes enough for a backup of more than 256 files, which goes in packs.
+const PACKED_NOTES: usize = 140;
+
+/// Sends a large backup in packs, reads them back with the stock `tar`,
+/// notices a changed member, and restores from the packs.
+#[test]
+fn folder_backup_in_packs() {
+    let vault = TestVault::single_client(ENGLISH);
+    add_notes_through_library(&vault, sample::A, PACKED_NOTES);
+    let remote = TestRemote::folder(&vault);
+    let root = PathBuf::from(&remote.url);
+
+    let first = remote.run(&vault.path, &["backup", &remote.url, "--json"]);
+    first.expect_code(0);
+    let sent = json(&first);
+    assert_eq!(sent["packs"], 1, "{sent}");
+    assert_eq!(sent["files"], 1 + TOP_FILES.len() as u64, "{sent}");
+    assert!(sent["objects"].as_u64().unwrap() > PACKED_NOTES as u64, "{sent}");
+    assert!(!root.join("objects").exists(), "every object is in the pack");
+    let pack = fs::read_dir(root.join("packs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .next()
+        .expect("one pack");
+
+    // The pack is a plain tar file of vault files.
+    let listing = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(&pack)
+        .output()
+        .expect("tar runs");
+    assert!(listing.status.success());
+    let names = String::from_utf8(listing.stdout).unwrap();
+    assert!(
+        names.lines().any(|name| name == "journal/000000000001"),
+        "{names}"
+    );
+    assert!(names
+        .lines()
+        .all(|name| name.starts_with("journal/") || name.starts_with("objects/")));
+
+    check_json(&remote, &vault.path, true, 0);
+    let one_more = add_notes_through_library(&vault, sample::A, 1);
+    assert_eq!(one_more.len(), 1);
+    let second = json(&remote.run(&vault.path, &["backup", &remote.url, "--json"]));
+    assert_eq!(second["files"], 3, "{second}");
+    assert_eq!(second["packs"], 0, "{second}");
+
+    let restored = vault.folder().join("restored-from-packs");
+    remote
+        .run_unlocked(&vault.path, &["restore", &remote.url, restored.to_str().unwrap()])
+        .expect_code(0);
+    let mut check = kluis(&restored, ENGLISH, Some(PASSPHRASE));
+    run_command(check.args(["check", "--full"])).expect_code(0);
+
+    // A changed byte inside an object member is found by the quick check,
+    // which downloads packs anyway, and named by the member's vault name.
+    let original = fs::read(&pack).unwrap();
+    let (object_name, position) = {
+        let mut archive = tar::Archive::new(original.as_slice());
+        let member = archive
+            .entries()
+            .unwrap()
+            .map(|member| member.unwrap())
+            .find(|member| member.path().unwrap().starts_with("objects"))
+            .expect("the pack contains objects");
+        let name = member.path().unwrap().to_str().unwrap().to_string();
+        (name, member.raw_file_position() as usize)
+    };
+    let mut changed = original.clone();
+    changed[position + 40] ^= 0x01;
+    fs::write(&pack, &changed).unwrap();
+    let report = check_json(&remote, &vault.path, false, 5);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["kind"], "modified", "{report}");
+    assert_eq!(findings[0]["file"], object_name.as_str(), "{report}");
+
+    // A damaged member header makes the rest of the pack unreadable: the
+    // pack is named, and so is the first entry the journal then lacks.
+    let mut broken = original;
+    broken[position - 512 + 150] ^= 0x01;
+    fs::write(&pack, &broken).unwrap();
+    let report = check_json(&remote, &vault.path, false, 5);
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["file"].as_str().unwrap_or(""))
+        .collect();
+    assert!(files.iter().any(|file| file.starts_with("packs/")), "{report}");
+}

@@ -62,12 +62,13 @@ pub struct BackupSummary {
     /// The remote's journal position before and after.
     pub before: u64,
     pub after: u64,
-    /// Objects and journal entries after the remote's `HEAD`, sent now or
-    /// found there from an interrupted backup.
+    /// Objects and journal entries sent, loose or in packs.
     pub objects: u64,
     pub entries: u64,
     /// Packs among the files sent.
     pub packs: u64,
+    /// Other files sent: `kluis.cbor`, the key files and `HEAD`.
+    pub other_files: u64,
     /// Files sent (`HEAD` included) and their bytes.
     pub files: u64,
     pub bytes: u64,
@@ -340,16 +341,13 @@ pub fn backup(
         before: before_seq,
         after: local.seq(),
         repaired_rollback: rolled_back,
-        entries: planned.len() as u64,
-        objects: planned.iter().map(|(_, _, objects)| objects.len() as u64).sum(),
         ..BackupSummary::default()
     };
-    let file_count = (summary.entries + summary.objects) as usize;
+    let file_count: usize = planned.iter().map(|(_, _, objects)| objects.len() + 1).sum();
     // Objects go before the entries that list them: loose objects (and
     // objects too large for a pack) first, then entries or packs.
     let (mut early, mut late): (Vec<Upload>, Vec<Upload>) = if file_count > PACK_ABOVE {
         let (packs, large) = pack::plan(planned);
-        summary.packs = packs.len() as u64;
         (
             large.into_iter().map(Upload::file).collect(),
             packs.into_iter().map(Upload::pack).collect(),
@@ -389,6 +387,18 @@ pub fn backup(
             0
         };
     progress.planned(total_files as u64, total_bytes);
+
+    for upload in early.iter().chain(&late) {
+        for name in upload.vault_names() {
+            if name.starts_with(JOURNAL_DIR) {
+                summary.entries += 1;
+            } else {
+                summary.objects += 1;
+            }
+        }
+    }
+    summary.packs = late.iter().filter(|upload| upload.is_pack()).count() as u64;
+    summary.other_files = first.len() as u64 + u64::from(head_needed);
 
     let mut files = 0;
     let mut bytes = 0;

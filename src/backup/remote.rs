@@ -246,6 +246,12 @@ fn parse_webdav(rest: &str) -> std::result::Result<Target, RemoteProblem> {
     let (scheme, after) = rest.split_once("://").ok_or(RemoteProblem::Invalid)?;
     let (host, path) = after.split_once('/').unwrap_or((after, ""));
     let endpoint = checked_endpoint(&format!("{scheme}://{host}"))?;
+    // A WebDAV remote has no options, and a query would otherwise become
+    // part of the folder's name.
+    if let Some((_, query)) = path.split_once('?') {
+        let option = query.split(['=', '&']).next().unwrap_or("").to_string();
+        return Err(RemoteProblem::UnknownOption { option });
+    }
     Ok(Target::Webdav {
         endpoint,
         prefix: path.trim_matches('/').to_string(),
@@ -359,7 +365,15 @@ impl Remote {
             }
         };
         let operator = operator
-            .layer(layers::RetryLayer::new().with_max_times(4).with_jitter())
+            // Two retries ride out a dropped connection; more would keep a
+            // counsellor waiting in silence when the server is down.
+            .layer(
+                layers::RetryLayer::new()
+                    .with_max_times(2)
+                    .with_min_delay(Duration::from_millis(500))
+                    .with_max_delay(Duration::from_secs(2))
+                    .with_jitter(),
+            )
             .layer(
                 layers::TimeoutLayer::new()
                     .with_timeout(Duration::from_secs(120))
@@ -525,6 +539,19 @@ impl Upload {
             name: plan.name(),
             source: Source::Pack(plan),
         }
+    }
+
+    /// Returns the vault names of the files this upload stores.
+    pub fn vault_names(&self) -> Vec<&str> {
+        match &self.source {
+            Source::Pack(plan) => plan.members.iter().map(|member| member.name.as_str()).collect(),
+            _ => vec![self.name.as_str()],
+        }
+    }
+
+    /// Returns whether this upload is a pack.
+    pub fn is_pack(&self) -> bool {
+        matches!(self.source, Source::Pack(_))
     }
 
     /// Returns the number of bytes this upload sends.
@@ -783,6 +810,17 @@ mod tests {
                 remote,
                 "s3://praktijk/kluis?endpoint=https://…@s3.example.nl&region=nl"
             ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn webdav_url_with_query_rejected() {
+        match Target::parse("webdav+https://dav.example.nl/kluis?user=anna") {
+            Err(Error::Remote {
+                problem: RemoteProblem::UnknownOption { option },
+                ..
+            }) => assert_eq!(option, "user"),
             other => panic!("{other:?}"),
         }
     }

@@ -160,6 +160,7 @@ fn summary_json(remote: &str, summary: &BackupSummary, seconds: f64) -> String {
         "files": summary.files,
         "objects": summary.objects,
         "entries": summary.entries,
+        "other_files": summary.other_files,
         "packs": summary.packs,
         "bytes": summary.bytes,
         "already_there": summary.already_there,
