@@ -173,7 +173,7 @@ impl RemoteMemory {
     fn load(&self, vault: VaultId) -> Option<RemoteRecord> {
         let bytes = fsutil::read_optional(&self.path).ok().flatten()?;
         let record: RemoteRecord = cbor::from_slice(&bytes).ok()?;
-        (record.vault == vault && record.entry.len() == 32).then_some(record)
+        (record.vault == vault && record.seq > 0 && record.entry.len() == 32).then_some(record)
     }
 
     fn save(&self, record: &RemoteRecord) -> Result<()> {
@@ -859,7 +859,10 @@ pub fn verify(
     // A clean remote becomes what this computer remembers of it, so a
     // later rollback of the remote is noticed.
     if findings.is_empty() {
-        if let Some((last, _)) = journal.entries.get(found as usize - 1).filter(|_| found > 0) {
+        if let Some((last, _)) = (found as usize)
+            .checked_sub(1)
+            .and_then(|index| journal.entries.get(index))
+        {
             let identity = remembered
                 .as_ref()
                 .map_or_else(Vec::new, |record| record.identity.to_vec());

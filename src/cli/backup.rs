@@ -100,7 +100,7 @@ impl Progress for Bar {
 /// `kluis backup REMOTE`: sends what the remote lacks.
 pub fn backup(context: &Context, args: BackupArgs) -> Result<()> {
     let target = Target::parse(&args.remote)?;
-    let shown = target.to_string();
+    let location = target.to_string();
     let seen = SeenHeads::default_location()?;
     let mut bar = Bar::new(fl!("backup-sending"), args.quiet || args.json);
     let started = Instant::now();
@@ -114,7 +114,7 @@ pub fn backup(context: &Context, args: BackupArgs) -> Result<()> {
     let summary = result?;
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
-        out!("{}", summary_json(&shown, &summary, seconds));
+        out!("{}", summary_json(&location, &summary, seconds));
         return Ok(());
     }
     if let Some(seen) = summary.repaired_rollback {
@@ -129,7 +129,7 @@ pub fn backup(context: &Context, args: BackupArgs) -> Result<()> {
     if summary.files == 0 {
         out!(
             "{}",
-            fl!("backup-up-to-date", remote = shown, seq = summary.after)
+            fl!("backup-up-to-date", remote = location, seq = summary.after)
         );
         return Ok(());
     }
@@ -137,7 +137,7 @@ pub fn backup(context: &Context, args: BackupArgs) -> Result<()> {
         "{}",
         fl!(
             "backup-done",
-            remote = shown,
+            remote = location,
             before = summary.before,
             after = summary.after,
             files = summary.files,
@@ -256,7 +256,7 @@ pub fn remote(context: &Context, command: RemoteCommand) -> Result<()> {
 
 fn check(context: &Context, args: RemoteCheckArgs) -> Result<()> {
     let target = Target::parse(&args.remote)?;
-    let shown = target.to_string();
+    let location = target.to_string();
     let seen = SeenHeads::default_location()?;
     let depth = if args.full { Depth::Full } else { Depth::Quick };
     let vault = context
@@ -269,9 +269,14 @@ fn check(context: &Context, args: RemoteCheckArgs) -> Result<()> {
     bar.finish();
     let verification = result?;
     if args.json {
-        out!("{}", verification_json(&shown, depth, &verification));
+        out!("{}", verification_json(&location, depth, &verification));
     } else {
-        print_verification(&shown, depth, &verification, &context.vault.display().to_string())?;
+        print_verification(
+            &location,
+            depth,
+            &verification,
+            &context.vault.display().to_string(),
+        )?;
     }
     if verification.findings.is_empty() {
         return Ok(());
@@ -282,12 +287,12 @@ fn check(context: &Context, args: RemoteCheckArgs) -> Result<()> {
     })
 }
 
-fn print_verification(shown: &str, depth: Depth, verification: &Verification, vault: &str) -> Result<()> {
+fn print_verification(location: &str, depth: Depth, verification: &Verification, vault: &str) -> Result<()> {
     out!(
         "{}",
         match depth {
-            Depth::Quick => fl!("remote-check-quick", remote = shown),
-            Depth::Full => fl!("remote-check-full", remote = shown),
+            Depth::Quick => fl!("remote-check-quick", remote = location),
+            Depth::Full => fl!("remote-check-full", remote = location),
         }
     );
     out!(
@@ -353,7 +358,7 @@ fn remote_finding_text(finding: &RemoteFinding) -> String {
     }
 }
 
-fn verification_json(shown: &str, depth: Depth, verification: &Verification) -> String {
+fn verification_json(location: &str, depth: Depth, verification: &Verification) -> String {
     let findings: Vec<serde_json::Value> = verification
         .findings
         .iter()
@@ -369,7 +374,7 @@ fn verification_json(shown: &str, depth: Depth, verification: &Verification) -> 
         })
         .collect();
     serde_json::json!({
-        "remote": shown,
+        "remote": location,
         "depth": match depth { Depth::Quick => "quick", Depth::Full => "full" },
         "head": verification.head,
         "entries": verification.entries,
@@ -387,10 +392,10 @@ fn verification_json(shown: &str, depth: Depth, verification: &Verification) -> 
 /// per day (or per entry with `--all`).
 fn states(context: &Context, args: RemoteStatesArgs) -> Result<()> {
     let target = Target::parse(&args.remote)?;
-    let shown = target.to_string();
+    let location = target.to_string();
     let passphrase = input::passphrase(context.passphrase_file.as_deref(), false)?;
     let (states, head) = backup::states(target, passphrase)?;
-    out!("{}", fl!("remote-states-title", remote = shown, head = head));
+    out!("{}", fl!("remote-states-title", remote = location, head = head));
     let time_text = |time: Option<i64>| -> (String, String) {
         match time.and_then(|seconds| jiff::Timestamp::from_second(seconds).ok()) {
             Some(stamp) => {
