@@ -256,6 +256,8 @@ pub enum RemoteProblem {
     NoSuchPlace,
     #[error("it cannot be reached")]
     Unreachable,
+    #[error("reading or writing the folder failed")]
+    FolderFailed,
     #[error("the storage refused a request (status {status:?})")]
     Refused { status: Option<u16> },
     #[error("it holds no backup")]

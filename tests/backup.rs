@@ -872,6 +872,13 @@ fn folder_backup_interrupted_by_failed_write() {
         "{}",
         interrupted.stderr
     );
+    assert!(
+        interrupted
+            .stderr
+            .contains("reading or writing the folder failed"),
+        "a folder's failure is about the disk, not the network: {}",
+        interrupted.stderr
+    );
     fs::remove_file(&blocker).unwrap();
 
     let report = check_json(&remote, &vault.path, false, 0);

@@ -746,6 +746,13 @@ fn remote_error(target: &Target, err: &opendal::Error) -> Error {
         ErrorKind::ConfigInvalid if status.is_none() => RemoteProblem::Invalid,
         _ => RemoteProblem::Refused { status },
     };
+    // A folder remote has no network: what fails there is the disk.
+    let problem = match (target, problem) {
+        (Target::Folder { .. }, RemoteProblem::Refused { .. } | RemoteProblem::Unreachable) => {
+            RemoteProblem::FolderFailed
+        }
+        (_, problem) => problem,
+    };
     Error::Remote {
         remote: target.to_string(),
         problem,

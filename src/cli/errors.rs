@@ -531,6 +531,11 @@ fn remote_report(remote: &str, problem: &RemoteProblem) -> Report {
             },
             fl!("hint-remote-unreachable"),
         ),
+        RemoteProblem::FolderFailed => (
+            code::IO,
+            fl!("remote-problem-folder-failed"),
+            fl!("hint-remote-folder-failed"),
+        ),
         RemoteProblem::NoBackup => (
             code::NOT_FOUND,
             fl!("remote-problem-no-backup"),
