@@ -125,6 +125,7 @@ run accept-restore --yes
 
 echo
 echo "== Backup to a folder (an external disk), checked, and restored into a new folder"
+mkdir "$work/backup-disk"
 run backup "$work/backup-disk"
 run remote check --full "$work/backup-disk"
 run restore "$work/backup-disk" "$work/restored"

@@ -148,7 +148,11 @@ pub enum Error {
     #[error("the restore was not accepted")]
     RestoreNotAccepted,
     #[error("the check of the remote found {count} problems")]
-    RemoteProblemsFound { count: usize, rolled_back_only: bool },
+    RemoteProblemsFound {
+        count: usize,
+        rolled_back_only: bool,
+        forked: bool,
+    },
     #[error("{path} is not empty")]
     DestinationNotEmpty { path: PathBuf },
     #[error("backup remote {remote}: {problem}")]

@@ -1097,7 +1097,7 @@ fn webdav_restore_refusals_and_older_state() {
             "error: {} is not empty; kluis restores only into a new or empty folder",
             occupied.display()
         ),
-        "hint: Choose a new folder. The vault you have keeps working; a restore never overwrites it.",
+        "hint: Choose a new folder. A restore never writes into the vault you have.",
     );
     assert_eq!(
         files_below(&occupied),
@@ -1121,7 +1121,7 @@ fn webdav_restore_refusals_and_older_state() {
     );
     declined.expect_code(EXIT_REFUSED);
     declined.expect_stderr_line(&format!(
-        "This computer saw journal entry {head} of this vault before; the state being restored ends at entry {at}. What was recorded after entry {at} is not in it."
+        "This computer saw journal entry {head} of this vault before; the state being restored ends at entry {at}. What was recorded after entry {at} is not in it. If you accept it, this computer follows the restored copy from now on: the vault you have now (if any) will be refused as a different history."
     ));
     declined.expect_stderr_line("error: the older state was not accepted, so nothing was written");
     assert!(!older.exists(), "a declined restore creates no folder");
@@ -1228,7 +1228,7 @@ fn s3_other_vault_and_missing_bucket() {
             "error: backup remote s3://no-such-bucket/{PREFIX} ({}): the bucket or folder does not exist",
             server.endpoint()
         ),
-        "hint: Create the bucket or folder with your provider's tools first; kluis does not create buckets.",
+        "hint: Create the bucket or folder first; kluis creates neither. For an external disk, check that it is connected and mounted.",
     );
 }
 
@@ -1416,4 +1416,35 @@ fn folder_backup_in_packs() {
         .map(|finding| finding["file"].as_str().unwrap_or(""))
         .collect();
     assert!(files.iter().any(|file| file.starts_with("packs/")), "{report}");
+}
+
+/// Puts an older `HEAD` back on a folder remote while the newer entries
+/// stay, as a provider rolling its bucket back can: the check must see it.
+#[test]
+fn folder_older_head_put_back() {
+    let vault = TestVault::single_client(ENGLISH);
+    let remote = TestRemote::folder(&vault);
+    let root = PathBuf::from(&remote.url);
+    remote.run(&vault.path, &["backup", &remote.url]).expect_code(0);
+    let older_head = fs::read(root.join("HEAD")).unwrap();
+    add_notes_through_library(&vault, sample::A, 1);
+    remote.run(&vault.path, &["backup", &remote.url]).expect_code(0);
+
+    fs::write(root.join("HEAD"), &older_head).unwrap();
+    let report = check_json(&remote, &vault.path, false, 11);
+    assert_eq!(findings(&report)[0].0, "rolled-back", "{report}");
+}
+
+/// A stray entry file with a huge number costs one request, not room
+/// for a trillion entries.
+#[test]
+fn folder_stray_huge_entry_number() {
+    let vault = TestVault::single_client(ENGLISH);
+    let remote = TestRemote::folder(&vault);
+    let root = PathBuf::from(&remote.url);
+    remote.run(&vault.path, &["backup", &remote.url]).expect_code(0);
+    fs::write(root.join("journal").join("999999999999"), b"x").unwrap();
+
+    let report = check_json(&remote, &vault.path, true, 0);
+    assert_eq!(report["clean"], true, "{report}");
 }

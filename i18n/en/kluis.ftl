@@ -596,11 +596,23 @@ cli-remote-states-all = One line per journal entry instead of one per day
 backup-sending = Sending
 backup-progress = { $done }/{ $files } files, { $size }
 backup-up-to-date = The backup in { $remote } is up to date (journal entry { $seq }).
-backup-done = Backed up to { $remote }: journal entry { $before } → { $after }; { $files } files sent ({ $objects } objects, { $entries } journal entries), { $size }.
-backup-resumed = { $count } files were already there from an interrupted backup and were not sent again.
+backup-done = Backed up to { $remote }: journal entry { $before } → { $after }; { $files ->
+    [one] 1 file
+   *[other] { $files } files
+} sent ({ $objects ->
+    [one] 1 object
+   *[other] { $objects } objects
+}, { $entries ->
+    [one] 1 journal entry
+   *[other] { $entries } journal entries
+}), { $size }.
+backup-resumed = { $count ->
+    [one] 1 file was
+   *[other] { $count } files were
+} already there and not sent again.
 backup-rolled-back = Warning: the remote was rolled back: this computer sent it up to journal entry { $seen }, but it held only up to entry { $found }. The missing state was sent again. Its storage lost or replaced files; run `kluis remote check --full` on it.
 restore-fetching = Fetching
-restore-older = This computer saw journal entry { $seen } of this vault before; the state being restored ends at entry { $found }. What was recorded after entry { $found } is not in it.
+restore-older = This computer saw journal entry { $seen } of this vault before; the state being restored ends at entry { $found }. What was recorded after entry { $found } is not in it. If you accept it, this computer follows the restored copy from now on: the vault you have now (if any) will be refused as a different history.
 restore-confirm = Restore this older state and record that in the journal? [yes/no]
 restore-done = Restored into { $path } at journal entry { $seq }: { $files } files, { $size }, all checked.
 restore-not-latest = The remote holds newer states, up to entry { $head }.
@@ -612,7 +624,11 @@ remote-check-covered = Checked: journal entries { $entries } (HEAD at { $head })
 remote-check-no-vault = There is no vault here to compare with; the remote was compared with what this computer saw of it before.
 remote-check-first-sight = There is no vault here, and this computer had not seen this remote before: the signatures show the files belong together, not whose vault it is. From now on this computer notices when the remote is rolled back.
 remote-check-behind = The backup is at journal entry { $head }, the vault in { $path } at { $local }: run `kluis backup` to bring it up to date.
-remote-check-unlisted = { $count } objects are there that no journal entry lists, as an interrupted backup leaves them; the next backup completes it.
+remote-check-ahead = The backup is at journal entry { $head }, ahead of the vault in { $path } at { $local }: it holds work this vault does not have. `kluis backup` will refuse to send to it; restore it into a new folder to see that work.
+remote-check-unlisted = { $count ->
+    [one] 1 object is
+   *[other] { $count } objects are
+} there that no journal entry lists, as an interrupted backup leaves them; the next backup completes it.
 remote-finding-missing = the file { $file } is missing from the remote
 remote-finding-modified = the file { $file } on the remote differs from what the journal recorded
 remote-finding-head = HEAD on the remote does not verify or names no entry of its journal
@@ -628,12 +644,12 @@ error-remote-problems-found = the check of the remote found { $count ->
 }
 hint-remote-rolled-back = The storage served an older state than this computer sent. Run `kluis backup` from the vault to send the missing state again, and ask the provider what happened.
 error-destination-not-empty = { $path } is not empty; kluis restores only into a new or empty folder
-hint-destination-not-empty = Choose a new folder. The vault you have keeps working; a restore never overwrites it.
+hint-destination-not-empty = Choose a new folder. A restore never writes into the vault you have.
 error-remote = backup remote { $remote }: { $problem }
 remote-problem-invalid = this is not a remote kluis understands
 remote-problem-unknown-scheme = kluis does not know this kind of URL
 remote-problem-unknown-option = the option { $option } is unknown
-remote-problem-unknown-name = no remote has this name, and no folder exists by it
+remote-problem-unknown-name = there is no remote by this name in the remotes file, and no folder by this name
 remote-problem-credentials-in-url = the URL contains a login
 remote-problem-unencrypted = plain http is only allowed to this computer
 remote-problem-denied = the storage denied access
@@ -651,10 +667,11 @@ remote-problem-forked = its journal entry { $seq } differs from this vault's
 remote-problem-no-such-state = it holds no journal entry { $seq }
 remote-problem-damaged = it is damaged: { $what }
 hint-remote-invalid = Use s3://BUCKET/PREFIX, webdav+https://HOST/PATH, a folder, or a name from the remotes file (README, "Backups").
+hint-remote-unknown-name = Add the name to the remotes file (README, "Backups"), or write a folder as a path, such as ./backup, and create it first.
 hint-remote-credentials = Put the login in the environment instead: KLUIS_WEBDAV_USER and KLUIS_WEBDAV_PASSWORD, or the AWS variables and files for S3.
 hint-remote-unencrypted = Use https://. Plain http is accepted only for 127.0.0.1, ::1 and localhost.
 hint-remote-denied = Check the login: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or ~/.aws/credentials) for S3, KLUIS_WEBDAV_USER and KLUIS_WEBDAV_PASSWORD for WebDAV.
-hint-remote-no-such-place = Create the bucket or folder with your provider's tools first; kluis does not create buckets.
+hint-remote-no-such-place = Create the bucket or folder first; kluis creates neither. For an external disk, check that it is connected and mounted.
 hint-remote-unreachable = Check the address and the network connection, then run the command again. An interrupted backup continues where it stopped.
 hint-remote-no-backup = Check the address, or run `kluis backup` to make the first backup there.
 hint-remote-other-vault = Use a separate bucket, prefix or folder for each vault.

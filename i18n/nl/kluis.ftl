@@ -596,11 +596,26 @@ cli-remote-states-all = Eén regel per logboekvermelding in plaats van één per
 backup-sending = Versturen
 backup-progress = { $done }/{ $files } bestanden, { $size }
 backup-up-to-date = De back-up in { $remote } is bijgewerkt (logboekvermelding { $seq }).
-backup-done = Back-up gemaakt in { $remote }: logboekvermelding { $before } → { $after }; { $files } bestanden verstuurd ({ $objects } objecten, { $entries } logboekvermeldingen), { $size }.
-backup-resumed = { $count } bestanden stonden er al door een onderbroken back-up en zijn niet opnieuw verstuurd.
+backup-done = Back-up gemaakt in { $remote }: logboekvermelding { $before } → { $after }; { $files ->
+    [one] 1 bestand
+   *[other] { $files } bestanden
+} verstuurd ({ $objects ->
+    [one] 1 object
+   *[other] { $objects } objecten
+}, { $entries ->
+    [one] 1 logboekvermelding
+   *[other] { $entries } logboekvermeldingen
+}), { $size }.
+backup-resumed = { $count ->
+    [one] 1 bestand stond
+   *[other] { $count } bestanden stonden
+} er al en { $count ->
+    [one] is
+   *[other] zijn
+} niet opnieuw verstuurd.
 backup-rolled-back = Let op: de externe opslag is teruggezet: deze computer had er tot logboekvermelding { $seen } naartoe gestuurd, maar er stond alleen tot vermelding { $found }. De ontbrekende toestand is opnieuw verstuurd. De opslag is bestanden kwijtgeraakt of heeft ze vervangen; voer `kluis remote check --full` erop uit.
 restore-fetching = Ophalen
-restore-older = Deze computer zag eerder logboekvermelding { $seen } van deze kluis; de toestand die je terugzet eindigt bij vermelding { $found }. Wat na vermelding { $found } is vastgelegd, staat er niet in.
+restore-older = Deze computer zag eerder logboekvermelding { $seen } van deze kluis; de toestand die je terugzet eindigt bij vermelding { $found }. Wat na vermelding { $found } is vastgelegd, staat er niet in. Aanvaard je hem, dan volgt deze computer voortaan de teruggezette kopie: de kluis die je nu hebt (als die er is) wordt dan geweigerd als een andere geschiedenis.
 restore-confirm = Deze oudere toestand terugzetten en dat in het logboek vastleggen? [ja/nee]
 restore-done = Teruggezet in { $path } bij logboekvermelding { $seq }: { $files } bestanden, { $size }, alles gecontroleerd.
 restore-not-latest = De externe opslag heeft nieuwere toestanden, tot vermelding { $head }.
@@ -612,7 +627,11 @@ remote-check-covered = Gecontroleerd: logboekvermeldingen { $entries } (HEAD bij
 remote-check-no-vault = Er is hier geen kluis om mee te vergelijken; de externe opslag is vergeleken met wat deze computer er eerder van zag.
 remote-check-first-sight = Er is hier geen kluis, en deze computer had deze externe opslag nog niet eerder gezien: de handtekeningen tonen dat de bestanden bij elkaar horen, niet van wie de kluis is. Vanaf nu merkt deze computer het als de opslag wordt teruggezet.
 remote-check-behind = De back-up staat bij logboekvermelding { $head }, de kluis in { $path } bij { $local }: voer `kluis backup` uit om hem bij te werken.
-remote-check-unlisted = Er staan { $count } objecten die geen logboekvermelding noemt, zoals een onderbroken back-up ze achterlaat; de volgende back-up maakt hem af.
+remote-check-ahead = De back-up staat bij logboekvermelding { $head }, verder dan de kluis in { $path } bij { $local }: hij bevat werk dat deze kluis niet heeft. `kluis backup` weigert ernaartoe te sturen; zet hem terug in een nieuwe map om dat werk te zien.
+remote-check-unlisted = { $count ->
+    [one] Er staat 1 object dat
+   *[other] Er staan { $count } objecten die
+} geen logboekvermelding noemt, zoals een onderbroken back-up ze achterlaat; de volgende back-up maakt de back-up af.
 remote-finding-missing = het bestand { $file } ontbreekt op de externe opslag
 remote-finding-modified = het bestand { $file } op de externe opslag wijkt af van wat het logboek vastlegde
 remote-finding-head = HEAD op de externe opslag klopt niet of noemt geen vermelding uit het logboek
@@ -628,12 +647,12 @@ error-remote-problems-found = de controle van de externe opslag vond { $count ->
 }
 hint-remote-rolled-back = De opslag gaf een oudere toestand terug dan deze computer stuurde. Voer `kluis backup` uit vanuit de kluis om de ontbrekende toestand opnieuw te sturen, en vraag de aanbieder wat er is gebeurd.
 error-destination-not-empty = { $path } is niet leeg; kluis zet een kluis alleen terug in een nieuwe of lege map
-hint-destination-not-empty = Kies een nieuwe map. De kluis die je hebt, blijft werken; terugzetten overschrijft hem nooit.
+hint-destination-not-empty = Kies een nieuwe map. Terugzetten schrijft nooit in de kluis die je hebt.
 error-remote = externe opslag { $remote }: { $problem }
 remote-problem-invalid = dit is geen externe opslag die kluis begrijpt
 remote-problem-unknown-scheme = kluis kent dit soort URL niet
 remote-problem-unknown-option = de optie { $option } is onbekend
-remote-problem-unknown-name = geen externe opslag heeft deze naam, en er is geen map met die naam
+remote-problem-unknown-name = er is geen externe opslag met deze naam in het bestand met opslagen, en geen map met deze naam
 remote-problem-credentials-in-url = de URL bevat inloggegevens
 remote-problem-unencrypted = gewoon http mag alleen naar deze computer
 remote-problem-denied = de opslag weigerde de toegang
@@ -651,10 +670,11 @@ remote-problem-forked = zijn logboekvermelding { $seq } wijkt af van die van dez
 remote-problem-no-such-state = er staat geen logboekvermelding { $seq } op
 remote-problem-damaged = hij is beschadigd: { $what }
 hint-remote-invalid = Gebruik s3://BUCKET/PREFIX, webdav+https://HOST/PAD, een map, of een naam uit het bestand met opslagen (README, "Back-ups").
+hint-remote-unknown-name = Zet de naam in het bestand met opslagen (README, "Back-ups"), of schrijf een map als pad, zoals ./backup, en maak hem eerst aan.
 hint-remote-credentials = Zet de inloggegevens in de omgeving: KLUIS_WEBDAV_USER en KLUIS_WEBDAV_PASSWORD, of de AWS-variabelen en -bestanden voor S3.
 hint-remote-unencrypted = Gebruik https://. Gewoon http wordt alleen geaccepteerd voor 127.0.0.1, ::1 en localhost.
 hint-remote-denied = Controleer de inloggegevens: AWS_ACCESS_KEY_ID en AWS_SECRET_ACCESS_KEY (of ~/.aws/credentials) voor S3, KLUIS_WEBDAV_USER en KLUIS_WEBDAV_PASSWORD voor WebDAV.
-hint-remote-no-such-place = Maak de bucket of map eerst aan met de middelen van je aanbieder; kluis maakt geen buckets aan.
+hint-remote-no-such-place = Maak de bucket of map eerst aan; kluis maakt geen van beide aan. Controleer bij een externe schijf of hij is aangesloten en gekoppeld.
 hint-remote-unreachable = Controleer het adres en de netwerkverbinding en voer de opdracht opnieuw uit. Een onderbroken back-up gaat verder waar hij stopte.
 hint-remote-no-backup = Controleer het adres, of voer `kluis backup` uit om daar de eerste back-up te maken.
 hint-remote-other-vault = Gebruik voor elke kluis een eigen bucket, prefix of map.

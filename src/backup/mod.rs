@@ -621,34 +621,33 @@ fn read_remote_journal(
             Err(err) => Err(err),
         }
     })?;
+    // Only entries that the listing or a pack shows are fetched, so neither
+    // a stray file name nor a large number in HEAD makes kluis ask for, or
+    // make room for, entries that are not there.
     let last_listed = numbers
         .last()
         .copied()
         .unwrap_or(0)
         .max(from_packs.keys().copied().max().unwrap_or(0));
-    let wanted = head.as_ref().map_or(0, |head| head.seq).max(last_listed);
-    let names: Vec<String> = (1..=wanted)
-        .filter(|seq| !from_packs.contains_key(seq))
-        .map(entry_name)
+    let mut fetched: HashMap<u64, Vec<u8>> = from_packs;
+    let names: Vec<String> = numbers
+        .iter()
+        .filter(|seq| !fetched.contains_key(seq))
+        .map(|&seq| entry_name(seq))
         .collect();
-    let mut fetched: Vec<Option<Vec<u8>>> = vec![None; wanted as usize];
-    for (seq, bytes) in from_packs {
-        if let Some(slot) = fetched.get_mut(seq as usize - 1) {
-            *slot = Some(bytes);
-        }
-    }
     remote.get_many(&names, |index, bytes| {
-        let seq: usize = names[index][JOURNAL_DIR.len() + 1..]
+        let seq: u64 = names[index][JOURNAL_DIR.len() + 1..]
             .parse()
             .expect("made from a number");
-        fetched[seq - 1] = bytes;
+        if let Some(bytes) = bytes {
+            fetched.insert(seq, bytes);
+        }
         Ok(())
     })?;
     let mut entries: Vec<(Entry, Vec<u8>)> = Vec::new();
     let mut prev = sha256(&header_bytes);
-    for (index, bytes) in fetched.into_iter().enumerate() {
-        let seq = index as u64 + 1;
-        let Some(bytes) = bytes else {
+    for seq in 1u64.. {
+        let Some(bytes) = fetched.remove(&seq) else {
             // A backup sends entries several at a time, so one it
             // interrupted can leave a gap after HEAD: the chain then ends
             // at the gap. Without a HEAD that verifies, the listing is all
@@ -744,15 +743,17 @@ pub fn verify(
         .as_ref()
         .map_or(journal.entries.len() as u64, |head| head.seq);
 
+    // The remote's state is the entry its HEAD names. An older HEAD put
+    // back is a rollback even when the newer entries are still there.
     if let Some(record) = &remembered {
         match journal.entries.get(record.seq as usize - 1) {
-            None if record.seq > found => findings.push(RemoteFinding::RolledBack {
-                seen: record.seq,
-                found,
-            }),
             Some((entry, _)) if entry.hash.as_slice() != record.entry.as_slice() => {
                 findings.push(RemoteFinding::Forked { seq: record.seq })
             }
+            _ if record.seq > found => findings.push(RemoteFinding::RolledBack {
+                seen: record.seq,
+                found,
+            }),
             _ => {}
         }
     }

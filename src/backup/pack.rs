@@ -166,6 +166,11 @@ pub fn read(pack: &str, bytes: &[u8], mut each: impl FnMut(&str, Vec<u8>) -> Res
         if !is_vault_name(&name) {
             return Err(damaged());
         }
+        // A member cannot be larger than the pack that holds it; a header
+        // that says otherwise must not make kluis reserve that much memory.
+        if member.size() > bytes.len() as u64 {
+            return Err(damaged());
+        }
         let mut content = Vec::with_capacity(member.size() as usize);
         member
             .read_to_end(&mut content)
@@ -247,6 +252,19 @@ mod tests {
             plan.build(),
             Err(Error::Damaged(Damage::Modified { .. }))
         ));
+    }
+
+    #[test]
+    fn oversized_member_header_rejected() {
+        let mut header = tar::Header::new_ustar();
+        header.set_path("journal/000000000001").unwrap();
+        header.set_size(1 << 50);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_cksum();
+        let mut bytes = header.as_bytes().to_vec();
+        bytes.extend_from_slice(&[0u8; 1024]);
+        let result = read("packs/x.tar", &bytes, |_, _| Ok(()));
+        assert!(matches!(result, Err(Error::Damaged(Damage::Unreadable { .. }))));
     }
 
     #[test]

@@ -97,14 +97,17 @@ impl Target {
         if text.contains("://") {
             return Err(invalid(RemoteProblem::UnknownScheme));
         }
-        if is_name(text) {
+        // A word without `/` is a name from the remotes file, or else an
+        // existing folder. A new folder must be written as a path
+        // (`./backup`), so a mistyped name never becomes a folder.
+        if !text.contains('/') {
             if let Some(url) = lookup_name(text)? {
                 return Self::parse(&url).map_err(|err| match err {
                     Error::Remote { problem, .. } => invalid(problem),
                     other => other,
                 });
             }
-            if !Path::new(text).exists() {
+            if !Path::new(text).is_dir() {
                 return Err(invalid(RemoteProblem::UnknownName));
             }
         }
@@ -128,35 +131,35 @@ impl Target {
     }
 }
 
-/// Replaces each login (`user:password@`) in a remote's text with `…`, so
-/// that the message refusing it does not repeat it. An S3 remote has a
-/// second URL in its `endpoint=` option, which is searched too.
+/// Returns `text` as messages may show it. A login (from `://` to the last
+/// `@`, since a password may contain `/`, `?` or `@`) becomes `…`, in an S3
+/// remote's `endpoint=` too, and so does the value of an unknown option,
+/// which may be a key typed in the wrong place.
 fn without_login(text: &str) -> String {
-    let mut shown = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("://") {
-        let (before, after) = rest.split_at(start + "://".len());
-        shown.push_str(before);
-        let host_end = after.find(['/', '?', '&', '#']).unwrap_or(after.len());
-        rest = match after[..host_end].rfind('@') {
-            Some(at) => {
-                shown.push('…');
-                &after[at..]
-            }
-            None => after,
+    let mask = |url: &str| match (url.find("://"), url.rfind('@')) {
+        (Some(start), Some(at)) if at > start => format!("{}…{}", &url[..start + 3], &url[at..]),
+        _ => url.to_string(),
+    };
+    if text.starts_with("s3://") {
+        let Some((location, query)) = text.split_once('?') else {
+            return mask(text);
         };
+        let options: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some(("endpoint", value)) => format!("endpoint={}", mask(value)),
+                Some((key @ ("region" | "path-style" | "virtual-host"), value)) => format!("{key}={value}"),
+                Some((key, _)) => format!("{key}=…"),
+                None => pair.to_string(),
+            })
+            .collect();
+        return format!("{}?{}", mask(location), options.join("&"));
     }
-    shown.push_str(rest);
-    shown
-}
-
-/// Returns whether `text` can be a name from the remotes file: letters,
-/// digits, `-` and `_`.
-fn is_name(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    let masked = mask(text);
+    match masked.split_once('?') {
+        Some((location, _)) => format!("{location}?…"),
+        None => masked,
+    }
 }
 
 /// Returns the remotes file: `$KLUIS_REMOTES_FILE`, or `remotes` in
@@ -244,6 +247,10 @@ fn parse_bool(value: &str) -> std::result::Result<bool, RemoteProblem> {
 
 fn parse_webdav(rest: &str) -> std::result::Result<Target, RemoteProblem> {
     let (scheme, after) = rest.split_once("://").ok_or(RemoteProblem::Invalid)?;
+    // A login may contain `/` or `?`, so any `@` counts, wherever it is.
+    if after.contains('@') {
+        return Err(RemoteProblem::CredentialsInUrl);
+    }
     let (host, path) = after.split_once('/').unwrap_or((after, ""));
     let endpoint = checked_endpoint(&format!("{scheme}://{host}"))?;
     // A WebDAV remote has no options, and a query would otherwise become
@@ -265,11 +272,11 @@ fn parse_webdav(rest: &str) -> std::result::Result<Target, RemoteProblem> {
 fn checked_endpoint(value: &str) -> std::result::Result<String, RemoteProblem> {
     let value = value.trim_end_matches('/');
     let (scheme, host) = value.split_once("://").ok_or(RemoteProblem::Invalid)?;
-    if host.is_empty() || host.contains('/') || host.contains('?') {
-        return Err(RemoteProblem::Invalid);
-    }
     if host.contains('@') {
         return Err(RemoteProblem::CredentialsInUrl);
+    }
+    if host.is_empty() || host.contains('/') || host.contains('?') || !plausible_host(host) {
+        return Err(RemoteProblem::Invalid);
     }
     match scheme {
         "https" => Ok(value.to_string()),
@@ -277,6 +284,29 @@ fn checked_endpoint(value: &str) -> std::result::Result<String, RemoteProblem> {
         "http" => Err(RemoteProblem::Unencrypted),
         _ => Err(RemoteProblem::UnknownScheme),
     }
+}
+
+/// Returns whether `host` (with an optional port) has the shape of a host
+/// name or address: `name[:port]` or `[v6][:port]`.
+fn plausible_host(host: &str) -> bool {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((address, "")) => (address, ""),
+            Some((address, tail)) => match tail.strip_prefix(':') {
+                Some(port) => (address, port),
+                None => return false,
+            },
+            None => return false,
+        }
+    } else {
+        host.rsplit_once(':').unwrap_or((host, ""))
+    };
+    let port_ok = port.is_empty() || port.parse::<u16>().is_ok();
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    port_ok && name_ok
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -351,6 +381,14 @@ impl Remote {
                 Operator::new(builder).map_err(failed)?
             }
             Target::Folder { path } => {
+                // A folder that is not there is not created: on an external
+                // disk that is not mounted, it would land on the internal one.
+                if !path.is_dir() {
+                    return Err(Error::Remote {
+                        remote: target.to_string(),
+                        problem: RemoteProblem::NoSuchPlace,
+                    });
+                }
                 let root = path.to_str().ok_or_else(|| Error::Remote {
                     remote: path.display().to_string(),
                     problem: RemoteProblem::Invalid,
@@ -818,6 +856,24 @@ mod tests {
                 "s3://praktijk/kluis?endpoint=https://…@s3.example.nl&region=nl"
             ),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn logins_and_option_values_never_shown() {
+        for (url, secret) in [
+            (
+                "webdav+https://anna:Geheim/Wachtwoord@dav.example.nl/kluis",
+                "Geheim",
+            ),
+            ("webdav+https://anna:Geh?eim@dav.example.nl/kluis", "eim"),
+            ("s3://b/p?endpoint=https://AKIAXYZ:Geheim@s3.example.nl", "Geheim"),
+            ("s3://b/p?endpoint=https://s3.example.nl&key=Geheim", "Geheim"),
+        ] {
+            match Target::parse(url) {
+                Err(Error::Remote { remote, .. }) => assert!(!remote.contains(secret), "{url}: {remote}"),
+                other => panic!("{url}: {other:?}"),
+            }
         }
     }
 

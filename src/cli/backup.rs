@@ -234,6 +234,7 @@ pub fn restore(context: &Context, args: RestoreArgs) -> Result<()> {
             Err(Error::RemoteProblemsFound {
                 count: report.findings.len(),
                 rolled_back_only: false,
+                forked: false,
             })
         }
     }
@@ -284,6 +285,10 @@ fn check(context: &Context, args: RemoteCheckArgs) -> Result<()> {
     Err(Error::RemoteProblemsFound {
         count: verification.findings.len(),
         rolled_back_only: verification.findings.iter().all(RemoteFinding::is_lineage),
+        forked: verification
+            .findings
+            .iter()
+            .any(|finding| matches!(finding, RemoteFinding::Forked { .. })),
     })
 }
 
@@ -322,8 +327,19 @@ fn print_verification(location: &str, depth: Depth, verification: &Verification,
                 )
             );
         }
+        if local < verification.head {
+            out!(
+                "  {}",
+                fl!(
+                    "remote-check-ahead",
+                    head = verification.head,
+                    local = local,
+                    path = vault
+                )
+            );
+        }
     }
-    if verification.unlisted > 0 {
+    if verification.unlisted > 0 && verification.findings.is_empty() {
         out!(
             "  {}",
             fl!("remote-check-unlisted", count = verification.unlisted)
@@ -348,7 +364,7 @@ fn remote_finding_text(finding: &RemoteFinding) -> String {
                 seq: *seq,
                 problem: *problem,
             };
-            errors::describe(&Error::Damaged(damage)).message
+            errors::damage_text(&damage)
         }
         RemoteFinding::Head => fl!("remote-finding-head"),
         RemoteFinding::RolledBack { seen, found } => {

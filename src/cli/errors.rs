@@ -194,6 +194,7 @@ pub fn describe(err: &Error) -> Report {
         Error::RemoteProblemsFound {
             count,
             rolled_back_only,
+            forked,
         } => report(
             if *rolled_back_only {
                 code::ROLLED_BACK
@@ -201,7 +202,9 @@ pub fn describe(err: &Error) -> Report {
                 code::DAMAGED
             },
             fl!("error-remote-problems-found", count = count),
-            Some(if *rolled_back_only {
+            Some(if *rolled_back_only && *forked {
+                fl!("hint-remote-forked")
+            } else if *rolled_back_only {
                 fl!("hint-remote-rolled-back")
             } else {
                 fl!("hint-remote-damaged")
@@ -491,7 +494,7 @@ fn remote_report(remote: &str, problem: &RemoteProblem) -> Report {
         RemoteProblem::UnknownName => (
             code::NOT_FOUND,
             fl!("remote-problem-unknown-name"),
-            fl!("hint-remote-invalid"),
+            fl!("hint-remote-unknown-name"),
         ),
         RemoteProblem::CredentialsInUrl => (
             code::INVALID_INPUT,
@@ -579,7 +582,7 @@ fn remote_report(remote: &str, problem: &RemoteProblem) -> Report {
     )
 }
 
-fn damage_text(damage: &Damage) -> String {
+pub(super) fn damage_text(damage: &Damage) -> String {
     match damage {
         Damage::Unreadable { file, .. } => fl!("damage-unreadable", file = file.clone()),
         Damage::Modified { file } => fl!("damage-modified", file = file.clone()),
