@@ -1084,11 +1084,14 @@ pub fn restore(
             None => objects.push((name, hash)),
         }
     }
+    // Progress counts what is still to write: the entries and the objects
+    // outside packs (packed objects arrived with their packs).
     let total: u64 = objects
         .iter()
         .map(|(name, _)| journal.files.get(name).copied().unwrap_or(0))
+        .chain(entries.iter().map(|(_, content)| content.len() as u64))
         .sum();
-    progress.planned(objects.len() as u64 + seq + 4, total);
+    progress.planned(objects.len() as u64 + seq, total);
 
     write(HEADER_FILE, &journal.header_bytes)?;
     for name in [IDENTITY_FILE, RECOVERY_FILE] {
