@@ -235,7 +235,7 @@ impl std::fmt::Display for WeakPassphrase {
     }
 }
 
-/// What went wrong with a backup remote.
+/// The problem with a backup remote.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoteProblem {

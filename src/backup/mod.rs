@@ -3,8 +3,9 @@
 //!
 //! The remote contains the vault's own files under the same names, and
 //! nothing else: every object and journal entry as it is, `kluis.cbor`,
-//! `identity.age`, `recovery.age`, and `HEAD`. The journal says what
-//! changed since the remote's `HEAD`, so a backup sends only the entries
+//! `identity.age`, `recovery.age`, and `HEAD`, with small files of a large
+//! backup bundled in tar packs. The journal records what changed since the
+//! remote's `HEAD`, so a backup sends only the entries
 //! after it and the objects those entries wrote, in the vault's write
 //! order: objects, then entries, then `HEAD`. An interrupted backup leaves
 //! the remote's `HEAD` where it was, which is a whole, verified state.
@@ -981,7 +982,7 @@ pub struct RestoreSummary {
     pub remote_head: u64,
     pub files: u64,
     pub bytes: u64,
-    /// What was accepted, when the restored state is older than, or
+    /// The acceptance journaled when the restored state is older than, or
     /// differs from, the one this computer saw last.
     pub accepted: Option<crate::format::RestoreRecord>,
 }
@@ -1028,14 +1029,8 @@ pub fn restore(
     let bytes = std::cell::Cell::new(0u64);
     let write = |name: &str, content: &[u8]| -> Result<()> {
         let path = store.file(name);
-        if let Some(folder) = path.parent() {
-            if folder != store.root() {
-                if let Some(grand) = folder.parent().filter(|grand| *grand != store.root()) {
-                    fsutil::create_private_dir(grand)?;
-                }
-                fsutil::create_private_dir(folder)?;
-            }
-        }
+        // Creates `objects/xx` or `journal` and any missing parent, 0700.
+        fsutil::create_private_dir(path.parent().expect("vault files have a folder"))?;
         fsutil::write_new(&path, content)?;
         files.set(files.get() + 1);
         bytes.set(bytes.get() + content.len() as u64);

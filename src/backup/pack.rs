@@ -166,8 +166,8 @@ pub fn read(pack: &str, bytes: &[u8], mut each: impl FnMut(&str, Vec<u8>) -> Res
         if !is_vault_name(&name) {
             return Err(damaged());
         }
-        // A member cannot be larger than the pack that holds it; a header
-        // that says otherwise must not make kluis reserve that much memory.
+        // A member cannot be larger than the pack that contains it, so a
+        // header that claims more must not make kluis reserve that memory.
         if member.size() > bytes.len() as u64 {
             return Err(damaged());
         }

@@ -1,4 +1,4 @@
-//! Where a backup goes: an S3-compatible bucket, a WebDAV folder or a local
+//! Backup remotes: an S3-compatible bucket, a WebDAV folder or a local
 //! folder, reached through Apache OpenDAL.
 //!
 //! A remote is named by a URL (`s3://bucket/prefix?endpoint=…`,
@@ -131,10 +131,10 @@ impl Target {
     }
 }
 
-/// Returns `text` as messages may show it. A login (from `://` to the last
-/// `@`, since a password may contain `/`, `?` or `@`) becomes `…`, in an S3
-/// remote's `endpoint=` too, and so does the value of an unknown option,
-/// which may be a key typed in the wrong place.
+/// Returns `text` as messages may show it. A login becomes `…`, from `://`
+/// to the last `@` because a password may contain `/`, `?` or `@`, and so
+/// does one in an S3 remote's `endpoint=`. The value of an unknown option
+/// becomes `…` too, because it may be a key typed in the wrong place.
 fn without_login(text: &str) -> String {
     let mask = |url: &str| match (url.find("://"), url.rfind('@')) {
         (Some(start), Some(at)) if at > start => format!("{}…{}", &url[..start + 3], &url[at..]),
@@ -630,26 +630,17 @@ async fn get(operator: &Operator, name: &str) -> opendal::Result<Option<Vec<u8>>
 }
 
 async fn send(operator: &Operator, job: Upload) -> std::result::Result<u64, SendError> {
-    match job.source {
-        Source::Bytes(bytes) => {
-            let size = bytes.len() as u64;
-            operator
-                .write(&job.name, bytes)
-                .await
-                .map_err(SendError::Remote)?;
-            Ok(size)
-        }
-        Source::File { path, sha256, .. } => send_file(operator, &job.name, &path, sha256).await,
-        Source::Pack(plan) => {
-            let bytes = plan.build().map_err(SendError::Local)?;
-            let size = bytes.len() as u64;
-            operator
-                .write(&job.name, bytes)
-                .await
-                .map_err(SendError::Remote)?;
-            Ok(size)
-        }
-    }
+    let bytes = match job.source {
+        Source::Bytes(bytes) => bytes,
+        Source::Pack(plan) => plan.build().map_err(SendError::Local)?,
+        Source::File { path, sha256, .. } => return send_file(operator, &job.name, &path, sha256).await,
+    };
+    let size = bytes.len() as u64;
+    operator
+        .write(&job.name, bytes)
+        .await
+        .map_err(SendError::Remote)?;
+    Ok(size)
 }
 
 async fn send_file(
@@ -752,8 +743,8 @@ fn install_transport() {
     });
 }
 
-/// Classifies an OpenDAL error without repeating its text, which holds
-/// request details; the HTTP status, when there is one, is kept.
+/// Classifies an OpenDAL error without repeating its text, which contains
+/// request details. The HTTP status, when there is one, is kept.
 fn remote_error(target: &Target, err: &opendal::Error) -> Error {
     let text = err.to_string();
     if std::env::var_os("KLUIS_DEBUG_REMOTE").is_some() {

@@ -209,10 +209,7 @@ impl S3Server {
 
     /// Removes [`CLEARED_VARS`] from `command` and sets [`S3Server::env`].
     pub fn configure(&self, command: &mut assert_cmd::Command) {
-        for name in CLEARED_VARS {
-            command.env_remove(name);
-        }
-        command.envs(self.env());
+        configure_with(command, self.env());
     }
 
     /// Creates the bucket `name` (3 to 63 characters, S3's bucket rules).
@@ -416,10 +413,7 @@ impl WebdavServer {
 
     /// Removes [`CLEARED_VARS`] from `command` and sets [`WebdavServer::env`].
     pub fn configure(&self, command: &mut assert_cmd::Command) {
-        for name in CLEARED_VARS {
-            command.env_remove(name);
-        }
-        command.envs(self.env());
+        configure_with(command, self.env());
     }
 }
 
@@ -738,4 +732,13 @@ fn log_tail(log: &Path) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let start = lines.len().saturating_sub(LOG_TAIL_LINES);
     lines[start..].join("\n")
+}
+
+/// Removes [`CLEARED_VARS`] from `command` and sets `env`, so that a
+/// command reaches only the server `env` names.
+fn configure_with(command: &mut assert_cmd::Command, env: Vec<(String, String)>) {
+    for name in CLEARED_VARS {
+        command.env_remove(name);
+    }
+    command.envs(env);
 }
