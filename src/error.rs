@@ -92,6 +92,8 @@ pub enum Error {
     EmptyParagraph { paragraph: usize },
     #[error("a partner of a couple must be two different person dossiers")]
     SamePartner,
+    #[error("{registration} is a partner in couple record {couple}")]
+    PartnerInCouple { registration: String, couple: String },
     #[error("the editor {editor} failed")]
     EditorFailed { editor: String },
     #[error("no memory-backed folder for the editor's file")]
@@ -176,6 +178,7 @@ pub enum IoAction {
     Writing,
     Creating,
     Locking,
+    Removing,
 }
 
 impl std::fmt::Display for IoAction {
@@ -185,6 +188,7 @@ impl std::fmt::Display for IoAction {
             IoAction::Writing => "writing",
             IoAction::Creating => "creating",
             IoAction::Locking => "locking",
+            IoAction::Removing => "removing",
         })
     }
 }

@@ -1143,7 +1143,14 @@ pub fn restore(
     let (last, _) = &entries[seq as usize - 1];
     match (&journal.head_bytes, &journal.head) {
         (Some(head_bytes), Some(head)) if head.seq == seq => write(HEAD_FILE, head_bytes)?,
-        _ => journal::write_head(&store, journal.header.vault, seq, last.hash, &keys.signing)?,
+        _ => journal::write_head(
+            &store,
+            journal.header.vault,
+            last.payload.version,
+            seq,
+            last.hash,
+            &keys.signing,
+        )?,
     }
     drop(keys);
 

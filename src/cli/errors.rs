@@ -61,6 +61,7 @@ fn action(action: IoAction) -> String {
         IoAction::Writing => fl!("io-writing"),
         IoAction::Creating => fl!("io-creating"),
         IoAction::Locking => fl!("io-locking"),
+        IoAction::Removing => fl!("io-removing"),
         _ => fl!("io-writing"),
     }
 }
@@ -287,6 +288,15 @@ pub fn describe(err: &Error) -> Report {
             Some(fl!("hint-untagged-paragraph")),
         ),
         Error::SamePartner => report(code::INVALID_INPUT, fl!("error-same-partner"), None),
+        Error::PartnerInCouple { registration, couple } => report(
+            code::REFUSED,
+            fl!(
+                "error-partner-in-couple",
+                registration = registration.clone(),
+                couple = couple.clone()
+            ),
+            Some(fl!("hint-partner-in-couple", couple = couple.clone())),
+        ),
         Error::EditorFailed { editor } => report(
             code::INVALID_INPUT,
             fl!("error-editor-failed", editor = editor.clone()),

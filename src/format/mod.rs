@@ -10,8 +10,15 @@ pub use cards::*;
 pub use records::*;
 
 /// The version of the vault format this build writes: in the header of a
-/// new vault, in every journal entry and in `HEAD`.
+/// new vault, in every journal entry and in `HEAD`, until the vault records
+/// a destroyed dossier (see [`DESTROY_VERSION`]).
 pub const FORMAT_VERSION: u32 = 2;
+
+/// The version of the first entry that records a destroyed dossier, and of
+/// every entry and `HEAD` after it. A writer keeps writing
+/// [`FORMAT_VERSION`] until then, so that a vault that never destroyed a
+/// dossier stays readable by version 2 readers.
+pub const DESTROY_VERSION: u32 = 3;
 
 /// The `version` of every other versioned record (identity, dossier key,
 /// details, notes, tokens, key cards, requests, receipts): unchanged since
@@ -24,7 +31,7 @@ pub const OLDEST_READABLE_VERSION: u32 = 1;
 
 /// Returns whether this build reads vault files of `version`.
 pub fn readable_version(version: u32) -> bool {
-    (OLDEST_READABLE_VERSION..=FORMAT_VERSION).contains(&version)
+    (OLDEST_READABLE_VERSION..=DESTROY_VERSION).contains(&version)
 }
 
 /// The reason bytes could not be read as a kluis record.

@@ -179,6 +179,11 @@ pub struct EntryPayload {
     pub objects: Vec<ObjectRef>,
     /// The `EventRecord`, age-encrypted to the counsellor and recovery keys.
     pub event: ByteBuf,
+    /// The objects this entry removed: every object of a destroyed dossier
+    /// (format version 3). Public, so that a backup knows without the
+    /// passphrase which files to delete on a remote. Absent when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<ObjectId>,
 }
 
 /// The signed content of `HEAD`.
@@ -266,6 +271,9 @@ pub enum Event {
     /// this machine verified last, such as a restored backup. Changes no
     /// state (format version 2).
     LogRestoreAccepted(RestoreRecord),
+    /// A dossier was destroyed: its objects, listed in the entry's
+    /// `removed`, were deleted (format version 3).
+    DossierDestroyed(DestroyRecord),
 }
 
 impl Event {
@@ -343,6 +351,29 @@ pub enum AccessAction {
     Shown,
     /// The client's access log, encrypted for the client.
     LogExported,
+}
+
+/// The destruction of a dossier, kept in the journal as proof that it was
+/// destroyed, when and why, after the dossier itself is gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DestroyRecord {
+    pub dossier: DossierId,
+    /// The registration number the dossier had, so that the counsellor
+    /// can answer "was dossier 2026-041 destroyed?" later.
+    pub registration: String,
+    pub reason: DestroyReason,
+    /// The operating-system account that ran kluis.
+    pub user: String,
+}
+
+/// Why a dossier was destroyed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DestroyReason {
+    /// The client asked for erasure (AVG art. 17, WGBO 7:455).
+    ClientRequest,
+    /// The retention period ended (WGBO 7:454(3)).
+    RetentionEnded,
 }
 
 /// The counsellor's acceptance of a vault state that does not extend the

@@ -8,7 +8,7 @@ pub mod text;
 pub use ops::{item_ref, Attachment, NewPerson};
 pub use read::{AttachmentView, DossierSummary, NoteView};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use age::secrecy::SecretString;
@@ -17,8 +17,8 @@ use ed25519_dalek::VerifyingKey;
 
 use crate::error::{Damage, Error, Result};
 use crate::format::{
-    cbor, decode_event_record, AccessRecord, CoupleRecord, DisclosureRecord, Event, EventRecord, NoteKind,
-    ObjectRef, PersonRecord, RestoreRecord, VaultHeader, FORMAT_VERSION, HEADER_MAGIC,
+    cbor, decode_event_record, AccessRecord, CoupleRecord, DestroyRecord, DisclosureRecord, Event,
+    EventRecord, NoteKind, ObjectRef, PersonRecord, RestoreRecord, VaultHeader, FORMAT_VERSION, HEADER_MAGIC,
 };
 use crate::ids::{DossierId, ObjectId, TokenId, VaultId};
 use crate::keys::{self, CounsellorKeys, DossierKey, RecoveryKey};
@@ -110,6 +110,15 @@ impl Dossier {
     }
 }
 
+/// A dossier that was destroyed: only the journal's record of it is left.
+#[derive(Debug, Clone)]
+pub struct DestroyedDossier {
+    pub id: DossierId,
+    /// When it was destroyed, and the record of why; `None` only while the
+    /// journal is replayed up to its destruction.
+    pub destroyed: Option<(i64, DestroyRecord)>,
+}
+
 /// An open, verified vault.
 pub struct Vault {
     store: Store,
@@ -122,6 +131,14 @@ pub struct Vault {
     disclosures: Vec<(i64, DisclosureRecord)>,
     accesses: Vec<(i64, AccessRecord)>,
     restores: Vec<(i64, RestoreRecord)>,
+    /// Every object each dossier's entries wrote, in journal order: what
+    /// destroying the dossier removes.
+    owned: HashMap<DossierId, Vec<ObjectId>>,
+    /// The partners of every couple record ever created.
+    partners: HashMap<DossierId, Vec<DossierId>>,
+    destroyed: Vec<DestroyedDossier>,
+    /// Every object a journal entry removed.
+    removed: HashSet<ObjectId>,
     seen: SeenHeads,
     /// Set for `check`: a dossier whose key or details cannot be read is
     /// recorded in `broken` instead of failing the open.
@@ -212,6 +229,10 @@ impl Vault {
             disclosures: Vec::new(),
             accesses: Vec::new(),
             restores: Vec::new(),
+            owned: HashMap::new(),
+            partners: HashMap::new(),
+            destroyed: Vec::new(),
+            removed: HashSet::new(),
             seen,
             tolerant: false,
             broken: Vec::new(),
@@ -389,12 +410,22 @@ impl Vault {
             disclosures: Vec::new(),
             accesses: Vec::new(),
             restores: Vec::new(),
+            owned: HashMap::new(),
+            partners: HashMap::new(),
+            destroyed: Vec::new(),
+            removed: HashSet::new(),
             seen,
             tolerant,
             broken: Vec::new(),
             lock,
         };
         vault.replay()?;
+        if vault.lock.is_some() {
+            // A crash after a destruction's entry, before its files were
+            // deleted, leaves them: the next writer finishes the job. A
+            // failure here is not fatal; `check` reports what is left.
+            let _ = vault.shred_leftovers();
+        }
         Ok(vault)
     }
 
@@ -470,6 +501,16 @@ impl Vault {
     /// Returns every restore the counsellor accepted, oldest first.
     pub fn restores(&self) -> &[(i64, RestoreRecord)] {
         &self.restores
+    }
+
+    /// Returns the dossiers that were destroyed, oldest first.
+    pub fn destroyed(&self) -> &[DestroyedDossier] {
+        &self.destroyed
+    }
+
+    /// Returns every object that a destruction removed.
+    pub fn removed_objects(&self) -> &HashSet<ObjectId> {
+        &self.removed
     }
 
     /// Returns the dossiers that could not be read when opened for `check`.
@@ -603,6 +644,12 @@ impl Vault {
     /// Appends one journal entry recording `event`, after `objects` were
     /// written, then applies it to the in-memory state.
     fn commit(&mut self, objects: Vec<ObjectRef>, event: Event) -> Result<()> {
+        self.commit_change(objects, Vec::new(), event)
+    }
+
+    /// [`Vault::commit`] for a change that also removes `removed`; the
+    /// caller deletes their files afterwards.
+    fn commit_change(&mut self, objects: Vec<ObjectRef>, removed: Vec<ObjectId>, event: Event) -> Result<()> {
         assert!(self.lock.is_some(), "changes need the writer's lock");
         let time = jiff::Timestamp::now().as_second();
         let record = EventRecord { time, event };
@@ -616,18 +663,24 @@ impl Vault {
             self.header.vault,
             &self.header_bytes,
             &signing,
-            objects.clone(),
+            (objects.clone(), removed.clone()),
             sealed,
         )?;
+        let written: Vec<ObjectId> = objects.iter().map(|object| object.id).collect();
         for object in objects {
             self.objects.insert(object.id, object);
         }
+        self.note_objects(&record.event, &written);
+        self.note_removed(&removed);
         self.apply(record)?;
         self.seen.remember(self.header.vault, &self.journal)
     }
 
     fn replay(&mut self) -> Result<()> {
         let entries = self.journal.entries.clone();
+        // The destroyed objects are known before the replay starts, so that
+        // the creation of a dossier destroyed later is not read.
+        self.removed = self.journal.removed();
         for entry in entries {
             let file = crate::store::journal::entry_name(entry.seq);
             let plaintext = keys::open(&entry.payload.event, &self.keys.age, &file)?;
@@ -662,12 +715,111 @@ impl Vault {
                     problem: crate::error::JournalProblem::ForeignObject,
                 }));
             }
+            self.check_destruction(&entry, &record.event)?;
             for object in entry.payload.objects {
-                self.objects.insert(object.id, object);
+                if !self.removed.contains(&object.id) {
+                    self.objects.insert(object.id, object);
+                }
+            }
+            self.note_objects(&record.event, &written);
+            if let Some(id) = event_dossier(&record.event) {
+                let gone = self
+                    .destroyed
+                    .iter()
+                    .find(|destroyed| destroyed.id == id)
+                    .map(|destroyed| destroyed.destroyed.is_some());
+                match (gone, &record.event) {
+                    // Reads stay in the access log after a destruction.
+                    (_, Event::LogAccess(_)) => {}
+                    // Nothing of a destroyed dossier is left to replay.
+                    (Some(false), event) if !matches!(event, Event::DossierDestroyed(_)) => continue,
+                    (Some(true), _) => {
+                        return Err(Error::Damaged(Damage::Journal {
+                            seq: entry.seq,
+                            problem: crate::error::JournalProblem::Malformed,
+                        }))
+                    }
+                    _ => {}
+                }
             }
             self.apply(record)?;
         }
         Ok(())
+    }
+
+    /// Checks the removals of one entry: only a `dossier-destroyed` entry
+    /// removes objects, it writes none, and it removes exactly every object
+    /// of that dossier, after every couple record the person belonged to.
+    fn check_destruction(&self, entry: &crate::store::journal::Entry, event: &Event) -> Result<()> {
+        let malformed = || {
+            Error::Damaged(Damage::Journal {
+                seq: entry.seq,
+                problem: crate::error::JournalProblem::Malformed,
+            })
+        };
+        let Event::DossierDestroyed(record) = event else {
+            return match entry.payload.removed.is_empty() {
+                true => Ok(()),
+                false => Err(malformed()),
+            };
+        };
+        let owned = self.owned.get(&record.dossier).ok_or_else(malformed)?;
+        if !entry.payload.objects.is_empty() || &entry.payload.removed != owned {
+            return Err(malformed());
+        }
+        let in_couple = self
+            .partners
+            .iter()
+            .any(|(couple, partners)| partners.contains(&record.dossier) && !self.is_destroyed(*couple));
+        if in_couple {
+            return Err(malformed());
+        }
+        Ok(())
+    }
+
+    /// Returns whether the journal recorded the dossier's destruction.
+    fn is_destroyed(&self, id: DossierId) -> bool {
+        self.destroyed
+            .iter()
+            .any(|destroyed| destroyed.id == id && destroyed.destroyed.is_some())
+    }
+
+    /// Adds the objects an entry wrote to the dossier its event belongs to.
+    fn note_objects(&mut self, event: &Event, written: &[ObjectId]) {
+        if let Event::CoupleCreated {
+            dossier, partners, ..
+        } = event
+        {
+            self.partners.insert(*dossier, partners.clone());
+        }
+        if written.is_empty() {
+            return;
+        }
+        if let Some(id) = event_dossier(event) {
+            self.owned.entry(id).or_default().extend_from_slice(written);
+        }
+    }
+
+    /// Forgets the objects a destruction removed.
+    fn note_removed(&mut self, removed: &[ObjectId]) {
+        for id in removed {
+            self.objects.remove(id);
+            self.removed.insert(*id);
+        }
+    }
+
+    /// Overwrites and deletes the files of removed objects that are still
+    /// in the vault. Returns how many there were.
+    pub(crate) fn shred_leftovers(&self) -> Result<usize> {
+        let mut ids: Vec<ObjectId> = self.removed.iter().copied().collect();
+        ids.sort();
+        let mut shredded = 0;
+        for id in ids {
+            if crate::store::fsutil::shred(&self.store.object_path(id))? {
+                shredded += 1;
+            }
+        }
+        Ok(shredded)
     }
 
     fn apply(&mut self, record: EventRecord) -> Result<()> {
@@ -724,6 +876,14 @@ impl Vault {
                 details,
                 ..
             } => {
+                if self.removed.contains(&key) {
+                    // Destroyed later in the journal: its key is gone.
+                    self.destroyed.push(DestroyedDossier {
+                        id: dossier,
+                        destroyed: None,
+                    });
+                    return Ok(());
+                }
                 let key_ref = self.object_ref(key)?.clone();
                 let file = Store::object_name(key);
                 let key = DossierKey::unwrap(&self.store.get_object(&key_ref)?, &self.keys.age, &file)?;
@@ -796,8 +956,33 @@ impl Vault {
             }
             Event::DisclosureDecided(record) => self.disclosures.push((time, record)),
             Event::LogAccess(record) => {
-                self.dossier(record.dossier)?;
+                if !self
+                    .destroyed
+                    .iter()
+                    .any(|destroyed| destroyed.id == record.dossier)
+                {
+                    self.dossier(record.dossier)?;
+                }
                 self.accesses.push((time, record));
+            }
+            Event::DossierDestroyed(record) => {
+                // Writing: the dossier is still open; replaying: it was
+                // never read, because its key object is among the removed.
+                if let Some(position) = self.dossiers.iter().position(|d| d.id == record.dossier) {
+                    self.dossiers.remove(position);
+                    self.destroyed.push(DestroyedDossier {
+                        id: record.dossier,
+                        destroyed: None,
+                    });
+                }
+                let destroyed = self
+                    .destroyed
+                    .iter_mut()
+                    .find(|destroyed| destroyed.id == record.dossier && destroyed.destroyed.is_none())
+                    .ok_or_else(|| Error::DossierNotFound {
+                        reference: record.dossier.short(),
+                    })?;
+                destroyed.destroyed = Some((time, record));
             }
             Event::LogRestoreAccepted(record) => self.restores.push((time, record)),
             Event::ReverificationRecorded {
@@ -944,6 +1129,7 @@ fn event_dossier(event: &Event) -> Option<DossierId> {
         | Event::KeyCardRegistered { dossier, .. }
         | Event::ConsentRequested { dossier, .. } => Some(*dossier),
         Event::LogAccess(record) => Some(record.dossier),
+        Event::DossierDestroyed(record) => Some(record.dossier),
     }
 }
 
@@ -953,7 +1139,8 @@ fn event_objects(event: &Event) -> Vec<ObjectId> {
         Event::VaultCreated
         | Event::DisclosureDecided(_)
         | Event::LogAccess(_)
-        | Event::LogRestoreAccepted(_) => Vec::new(),
+        | Event::LogRestoreAccepted(_)
+        | Event::DossierDestroyed(_) => Vec::new(),
         Event::PersonCreated { key, details, .. } | Event::CoupleCreated { key, details, .. } => {
             vec![*key, *details]
         }

@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 use super::{Details, Dossier, Vault};
 use crate::error::{Error, Field, Result};
 use crate::format::{
-    cbor, AccessAction, AccessRecord, AttachmentRecord, CoupleRecord, DisclosureRecord, Event, NoteBody,
-    NoteKind, NoteRecord, ObjectRef, PersonRecord,
+    cbor, AccessAction, AccessRecord, AttachmentRecord, CoupleRecord, DestroyReason, DestroyRecord,
+    DisclosureRecord, Event, NoteBody, NoteKind, NoteRecord, ObjectRef, PersonRecord,
 };
 use crate::ids::{DossierId, ObjectId, TokenId};
 use crate::keys::{self, DossierKey};
@@ -323,6 +323,34 @@ impl Vault {
         self.commit(Vec::new(), Event::LogAccess(record))
     }
 
+    /// Destroys a dossier: journals its destruction with the list of every
+    /// object it had, then overwrites and deletes those files. A person who
+    /// is a partner in a couple record is refused until that record is
+    /// destroyed, because the couple's joint notes are about them too.
+    ///
+    /// Once the entry is written the destruction stands: if deleting a file
+    /// fails, the error says so, and the next change removes what is left.
+    pub fn destroy(&mut self, dossier: DossierId, reason: DestroyReason) -> Result<DestroyRecord> {
+        let target = self.dossier(dossier)?;
+        let registration = target.details.registration().to_string();
+        if let Some(couple) = self.couples_of(dossier).first() {
+            return Err(Error::PartnerInCouple {
+                registration,
+                couple: couple.details.registration().to_string(),
+            });
+        }
+        let removed = self.owned.get(&dossier).cloned().unwrap_or_default();
+        let record = DestroyRecord {
+            dossier,
+            registration,
+            reason,
+            user: super::current_user(),
+        };
+        self.commit_change(Vec::new(), removed, Event::DossierDestroyed(record.clone()))?;
+        self.shred_leftovers()?;
+        Ok(record)
+    }
+
     /// Journals one disclosure decision.
     pub fn record_disclosure(&mut self, record: DisclosureRecord) -> Result<()> {
         self.commit(Vec::new(), Event::DisclosureDecided(record))
@@ -334,10 +362,18 @@ impl Vault {
                 field: Field::Registration,
             });
         }
-        if self
-            .dossiers
+        // A destroyed dossier's number stays taken, so that the journal's
+        // record of its destruction names one dossier only.
+        let destroyed = self
+            .destroyed
             .iter()
-            .any(|d| d.details.registration() == registration)
+            .filter_map(|destroyed| destroyed.destroyed.as_ref())
+            .any(|(_, record)| record.registration == registration);
+        if destroyed
+            || self
+                .dossiers
+                .iter()
+                .any(|d| d.details.registration() == registration)
         {
             return Err(Error::RegistrationTaken {
                 registration: registration.to_string(),

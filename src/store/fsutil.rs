@@ -45,6 +45,40 @@ pub fn sync_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Overwrites the file at `path` with zeros, flushes that to disk, deletes
+/// the file and flushes its folder. Returns false when there was no file.
+///
+/// On a copy-on-write file system or a flash disk the old blocks may
+/// survive the overwrite; the deletion of every copy of a dossier's key
+/// object is what makes its other objects unreadable.
+pub fn shred(path: &Path) -> Result<bool> {
+    let mut file = match fs::OpenOptions::new().write(true).open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(err) => return Err(Error::io(IoAction::Removing, path, err)),
+    };
+    let length = file
+        .metadata()
+        .map_err(|err| Error::io(IoAction::Removing, path, err))?
+        .len();
+    let zeros = [0u8; 64 * 1024];
+    let mut left = length;
+    while left > 0 {
+        let part = left.min(zeros.len() as u64) as usize;
+        file.write_all(&zeros[..part])
+            .map_err(|err| Error::io(IoAction::Removing, path, err))?;
+        left -= part as u64;
+    }
+    file.sync_all()
+        .map_err(|err| Error::io(IoAction::Removing, path, err))?;
+    drop(file);
+    fs::remove_file(path).map_err(|err| Error::io(IoAction::Removing, path, err))?;
+    if let Some(folder) = path.parent() {
+        sync_dir(folder)?;
+    }
+    Ok(true)
+}
+
 /// A file being written atomically; nothing appears at the destination until
 /// [`AtomicFile::commit`] succeeds, and an abandoned one is removed on drop.
 pub struct AtomicFile {

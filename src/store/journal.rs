@@ -15,7 +15,8 @@ use serde_bytes::ByteBuf;
 use super::{fsutil, sha256, Store, HEAD_FILE, JOURNAL_DIR};
 use crate::error::{Damage, Error, IoAction, JournalProblem, Result};
 use crate::format::{
-    cbor, cose, readable_version, EntryPayload, FormatError, HeadPayload, ObjectRef, FORMAT_VERSION,
+    cbor, cose, readable_version, EntryPayload, FormatError, HeadPayload, ObjectRef, DESTROY_VERSION,
+    FORMAT_VERSION,
 };
 use crate::ids::VaultId;
 
@@ -91,36 +92,60 @@ impl Journal {
         self.entries.last().map_or(0, |entry| entry.seq)
     }
 
+    /// Returns the version of the next entry: [`FORMAT_VERSION`], or
+    /// [`DESTROY_VERSION`] from the first entry that removes objects on.
+    pub fn next_version(&self, removes: bool) -> u32 {
+        let last = self
+            .entries
+            .last()
+            .map_or(FORMAT_VERSION, |entry| entry.payload.version);
+        let needed = if removes { DESTROY_VERSION } else { FORMAT_VERSION };
+        last.max(needed)
+    }
+
+    /// Returns every object that an entry removed (a destroyed dossier's).
+    pub fn removed(&self) -> std::collections::HashSet<crate::ids::ObjectId> {
+        self.entries
+            .iter()
+            .flat_map(|entry| entry.payload.removed.iter().copied())
+            .collect()
+    }
+
     /// Appends a signed entry and moves `HEAD` to it. The caller holds the
     /// writer's lock and has already written every object the entry names.
+    /// `removed` lists the objects the change deletes; the caller deletes
+    /// them after this returns, so a crash leaves them listed as removed.
     pub fn append(
         &mut self,
         store: &Store,
         vault: VaultId,
         header_bytes: &[u8],
         key: &SigningKey,
-        objects: Vec<ObjectRef>,
+        change: (Vec<ObjectRef>, Vec<crate::ids::ObjectId>),
         event: Vec<u8>,
     ) -> Result<()> {
+        let (objects, removed) = change;
         let seq = self.last_seq() + 1;
         let prev = self
             .entries
             .last()
             .map_or_else(|| sha256(header_bytes), |entry| entry.hash);
+        let version = self.next_version(!removed.is_empty());
         let payload = EntryPayload {
-            version: FORMAT_VERSION,
+            version,
             vault,
             seq,
             prev: ByteBuf::from(prev.to_vec()),
             objects,
             event: ByteBuf::from(event),
+            removed,
         };
         let bytes = cose::sign(cose::JOURNAL_ENTRY, cbor::to_vec(&payload), key);
         let path = store.file(&entry_name(seq));
         fsutil::create_private_dir(path.parent().expect("entries have a parent"))?;
         fsutil::write_new(&path, &bytes)?;
         let hash = sha256(&bytes);
-        write_head(store, vault, seq, hash, key)?;
+        write_head(store, vault, version, seq, hash, key)?;
         self.entries.push(Entry { seq, hash, payload });
         self.head_seq = seq;
         Ok(())
@@ -144,6 +169,11 @@ pub(crate) fn verify_entry(
         return Err(Error::UnsupportedVersion {
             found: payload.version,
         });
+    }
+    // Only version 3 knows removed objects: an older entry with them was
+    // not written by any kluis, and removing nothing is written as no list.
+    if !payload.removed.is_empty() && payload.version < DESTROY_VERSION {
+        return Err(broken(JournalProblem::Malformed));
     }
     if payload.vault != vault {
         return Err(broken(JournalProblem::OtherVault));
@@ -189,10 +219,18 @@ pub(crate) fn verify_head(bytes: &[u8], vault: VaultId, key: &VerifyingKey) -> R
     Ok(head)
 }
 
-/// Replaces `HEAD` with a signed pointer to entry `seq`.
-pub fn write_head(store: &Store, vault: VaultId, seq: u64, entry: [u8; 32], key: &SigningKey) -> Result<()> {
+/// Replaces `HEAD` with a signed pointer to entry `seq`. `HEAD` has the
+/// version of the entry it names.
+pub fn write_head(
+    store: &Store,
+    vault: VaultId,
+    version: u32,
+    seq: u64,
+    entry: [u8; 32],
+    key: &SigningKey,
+) -> Result<()> {
     let head = HeadPayload {
-        version: FORMAT_VERSION,
+        version,
         vault,
         seq,
         entry: ByteBuf::from(entry.to_vec()),

@@ -226,6 +226,7 @@ mod tests {
                     prev: ByteBuf::new(),
                     objects: Vec::new(),
                     event: ByteBuf::new(),
+                    removed: Vec::new(),
                 },
             })
             .collect();
