@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 
 use crate::error::Result;
-use crate::format::{About, AccessAction, DisclosureRecord, NoteBody, RecipientRecord};
+use crate::format::{About, AccessAction, DestroyReason, DisclosureRecord, NoteBody, RecipientRecord};
 use crate::ids::{DossierId, ObjectId, TokenId};
 use crate::model::{Details, Dossier, Vault};
 
@@ -52,6 +52,12 @@ pub enum LogEvent {
     /// An older or diverging copy of the whole vault was accepted: reads
     /// and disclosures recorded only in the other copy are not in this log.
     RestoreAccepted { seen: u64, accepted: u64, user: String },
+    /// A couple record the client was a partner in was destroyed.
+    Destroyed {
+        registration: String,
+        reason: DestroyReason,
+        user: String,
+    },
 }
 
 /// One line of the log.
@@ -151,6 +157,44 @@ pub fn for_client(
                     time: *time,
                     dossier: dossier.id,
                     event,
+                });
+            }
+        }
+    }
+    // A destroyed couple record keeps its place in each partner's log: the
+    // reads of it (its items are gone, so they are not named) and its
+    // destruction. Its disclosures are left out, because which paragraphs
+    // were about whom went with its notes.
+    if !client.is_couple() {
+        for (destroyed_at, record) in vault.destroyed_couples_of(client.id) {
+            for (time, access) in vault.accesses() {
+                if access.dossier == record.dossier && in_period(*time) {
+                    let items = if access.items.is_empty() {
+                        vec![ItemName::Overview]
+                    } else {
+                        vec![ItemName::Unknown; access.items.len()]
+                    };
+                    entries.push(LogEntry {
+                        time: *time,
+                        dossier: record.dossier,
+                        event: LogEvent::Read {
+                            action: access.action,
+                            items,
+                            user: access.user.clone(),
+                            encrypted_to: access.encrypted_to.clone(),
+                        },
+                    });
+                }
+            }
+            if in_period(destroyed_at) {
+                entries.push(LogEntry {
+                    time: destroyed_at,
+                    dossier: record.dossier,
+                    event: LogEvent::Destroyed {
+                        registration: record.registration.clone(),
+                        reason: record.reason,
+                        user: record.user.clone(),
+                    },
                 });
             }
         }

@@ -120,6 +120,9 @@ pub enum Notice {
     /// interrupted between its objects and its journal entry leaves. It is
     /// not part of the vault and never read.
     Unlisted { file: String },
+    /// A file of a destroyed dossier that is still here, because the
+    /// destruction was interrupted; the next change deletes it.
+    NotYetShredded { file: String },
     /// This machine had not verified this vault before.
     FirstCheckHere,
 }
@@ -454,6 +457,11 @@ fn file_of(err: &Error) -> String {
 /// never reads it. Anything else was put there from outside.
 fn find_strays(vault: &Vault, path: &Path, report: &mut Report) {
     let listed: HashSet<String> = vault.objects().keys().map(|id| Store::object_name(*id)).collect();
+    let removed: HashSet<String> = vault
+        .removed_objects()
+        .iter()
+        .map(|id| Store::object_name(*id))
+        .collect();
     let listed_hashes: HashSet<&[u8]> = vault
         .objects()
         .values()
@@ -478,6 +486,8 @@ fn find_strays(vault: &Vault, path: &Path, report: &mut Report) {
             .to_string();
         if is_leftover(entry.path()) {
             report.notices.push(Notice::Leftover { file: relative });
+        } else if removed.contains(&relative) {
+            report.notices.push(Notice::NotYetShredded { file: relative });
         } else if !listed.contains(&relative) {
             let copy = std::fs::read(entry.path())
                 .map(|bytes| listed_hashes.contains(crate::store::sha256(&bytes).as_slice()))

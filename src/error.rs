@@ -149,6 +149,8 @@ pub enum Error {
     },
     #[error("the restore was not accepted")]
     RestoreNotAccepted,
+    #[error("the destruction was not confirmed")]
+    DestroyNotConfirmed,
     #[error("the check of the remote found {count} problems")]
     RemoteProblemsFound {
         count: usize,

@@ -511,6 +511,38 @@ cli-log-output = Write the encrypted log to this new file (- for standard output
 cli-log-armor = Write ASCII-armored text instead of binary
 cli-accept-restore-about = Accept a vault that is older than, or differs from, what this computer verified before, such as a backup restored on purpose
 cli-accept-restore-yes = Do not ask for confirmation
+cli-destroy-about = Destroy a dossier or couple record for good: its files are overwritten and deleted, and the journal records that it was destroyed
+cli-destroy-dossier = Registration number of the dossier or couple record
+cli-destroy-reason = Why: client-request (the client asked for erasure, AVG art. 17) or retention-ended (the retention period has ended)
+cli-destroy-yes = Do not ask to type the registration number
+destroy-what-person = the dossier of { $name } ({ $registration })
+destroy-what-couple = the couple record { $registration }
+destroy-summary = This destroys { $what }: { $notes ->
+    [one] one note
+   *[other] { $notes } notes
+}, { $attachments ->
+    [one] one attachment
+   *[other] { $attachments } attachments
+} and { $consents ->
+    [one] one consent
+   *[other] { $consents } consents
+}, in { $files ->
+    [one] one file
+   *[other] { $files } files
+}.
+destroy-warning = No one can read it afterwards, you included, also not with the recovery key. The journal keeps only that it existed, what was disclosed from it, and when and why it was destroyed. Copies elsewhere (backups, old copies of the vault folder) keep it until they are removed too.
+destroy-confirm = Type the registration number { $registration } to destroy it:
+destroy-done = { $registration } is destroyed: { $files ->
+    [one] one file was
+   *[other] { $files } files were
+} overwritten and deleted. The journal records it in entry { $seq }.
+destroy-backups = The next `kluis backup` to each remote deletes the files there too. A remote that keeps old versions of files keeps them until its own retention removes them.
+error-destroy-not-confirmed = the registration number was not typed, so nothing was destroyed
+hint-destroy-not-confirmed = Type the registration number exactly at the question, or add --yes in a script.
+destroyed-dossier = { $registration } (destroyed)
+list-destroyed = { $registration }: destroyed on { $date }, { $reason }
+destroy-reason-client-request = at the request of the client
+destroy-reason-retention-ended = the retention period had ended
 error-problems-found = the check found { $count ->
     [one] 1 problem
    *[other] { $count } problems
@@ -531,6 +563,7 @@ check-invalid-statement = { $what } in { $whose } is not valid: { $reason }
 check-stray = the file { $file } was not written by kluis: no journal entry lists it, and kluis never reads it; if you did not put it there, someone else did
 check-leftover = { $file } is left over from an interrupted write; it is safe to delete
 check-unlisted = { $file } is encrypted to this vault's keys, but no journal entry lists it, so kluis never reads it: a write was interrupted, or it is work from another copy of the vault
+check-not-yet-shredded = { $file } belongs to a destroyed dossier and was not yet deleted, because the destruction was interrupted; kluis never reads it, and the next change deletes it
 check-first-here = This computer had not verified this vault before; from now on it notices when the vault is rolled back.
 check-item-record = the key or the details (name, registration number)
 check-item-note = note { $number }
@@ -572,6 +605,7 @@ log-document-intro = This overview lists every time your dossier was viewed in t
 log-document-made = Made on { $date } by kluis. Fingerprint of the counsellor's key: { $counsellor }
 log-written = Access log written to { $path }.
 error-restore-not-accepted = the older state was not accepted, so nothing was written
+log-couple-destroyed = the couple record { $registration } was destroyed by { $user }, { $reason }
 log-couple-log-exported = the access log of the couple record { $registration } was sent to a partner by { $user }, encrypted to { $key }
 check-not-an-entry = the file { $file } is not a journal entry: a sync service may have kept a conflicting copy of the vault, changed on two computers
 

@@ -511,6 +511,38 @@ cli-log-output = Het versleutelde logboek naar dit nieuwe bestand schrijven (- v
 cli-log-armor = Als ASCII-tekst (armor) schrijven in plaats van binair
 cli-accept-restore-about = Een kluis aanvaarden die ouder is dan, of afwijkt van, wat deze computer eerder heeft gecontroleerd, zoals een bewust teruggezette back-up
 cli-accept-restore-yes = Niet om bevestiging vragen
+cli-destroy-about = Een dossier of koppeldossier voorgoed vernietigen: de bestanden worden overschreven en verwijderd, en het logboek legt vast dat het vernietigd is
+cli-destroy-dossier = Registratienummer van het dossier of koppeldossier
+cli-destroy-reason = Waarom: client-request (de cliënt heeft om verwijdering gevraagd, AVG art. 17) of retention-ended (de bewaartermijn is verstreken)
+cli-destroy-yes = Niet vragen om het registratienummer te typen
+destroy-what-person = het dossier van { $name } ({ $registration })
+destroy-what-couple = het koppeldossier { $registration }
+destroy-summary = Dit vernietigt { $what }: { $notes ->
+    [one] één aantekening
+   *[other] { $notes } aantekeningen
+}, { $attachments ->
+    [one] één bijlage
+   *[other] { $attachments } bijlagen
+} en { $consents ->
+    [one] één toestemming
+   *[other] { $consents } toestemmingen
+}, in { $files ->
+    [one] één bestand
+   *[other] { $files } bestanden
+}.
+destroy-warning = Daarna kan niemand het nog lezen, jij ook niet, ook niet met de herstelsleutel. Het logboek bewaart alleen dat het bestond, wat eruit verstrekt is, en wanneer en waarom het vernietigd is. Kopieën elders (back-ups, oude kopieën van de kluismap) bewaren het totdat ook die verwijderd zijn.
+destroy-confirm = Typ het registratienummer { $registration } om het te vernietigen:
+destroy-done = { $registration } is vernietigd: { $files ->
+    [one] één bestand is
+   *[other] { $files } bestanden zijn
+} overschreven en verwijderd. Het logboek legt het vast in vermelding { $seq }.
+destroy-backups = De volgende `kluis backup` naar elke opslag verwijdert de bestanden daar ook. Een opslag die oude versies van bestanden bewaart, houdt ze totdat de eigen bewaarregels van die opslag ze verwijderen.
+error-destroy-not-confirmed = het registratienummer is niet getypt, dus er is niets vernietigd
+hint-destroy-not-confirmed = Typ bij de vraag precies het registratienummer, of voeg in een script --yes toe.
+destroyed-dossier = { $registration } (vernietigd)
+list-destroyed = { $registration }: vernietigd op { $date }, { $reason }
+destroy-reason-client-request = op verzoek van de cliënt
+destroy-reason-retention-ended = de bewaartermijn was verstreken
 error-problems-found = de controle vond { $count ->
     [one] 1 probleem
    *[other] { $count } problemen
@@ -531,6 +563,7 @@ check-invalid-statement = { $what } in { $whose } is ongeldig: { $reason }
 check-stray = het bestand { $file } is niet door kluis geschreven: geen vermelding in het logboek noemt het, en kluis leest het nooit; heb je het er niet zelf neergezet, dan heeft iemand anders dat gedaan
 check-leftover = { $file } is overgebleven van een onderbroken schrijfactie; je kunt het veilig verwijderen
 check-unlisted = { $file } is versleuteld voor de sleutels van deze kluis, maar geen vermelding in het logboek noemt het, dus kluis leest het nooit: een schrijfactie is onderbroken, of het is werk uit een andere kopie van de kluis
+check-not-yet-shredded = { $file } hoort bij een vernietigd dossier en is nog niet verwijderd, omdat het vernietigen is onderbroken; kluis leest het nooit, en de volgende wijziging verwijdert het
 check-first-here = Deze computer had deze kluis nog niet eerder gecontroleerd; vanaf nu merkt hij het als de kluis wordt teruggezet.
 check-item-record = de sleutel of de gegevens (naam, registratienummer)
 check-item-note = aantekening { $number }
@@ -572,6 +605,7 @@ log-document-intro = Dit overzicht toont elke keer dat uw dossier in het registr
 log-document-made = Gemaakt op { $date } door kluis. Vingerafdruk van de sleutel van de counsellor: { $counsellor }
 log-written = Inzagelogboek geschreven naar { $path }.
 error-restore-not-accepted = de oudere toestand is niet aanvaard, dus er is niets geschreven
+log-couple-destroyed = het koppeldossier { $registration } is vernietigd door { $user }, { $reason }
 log-couple-log-exported = het inzagelogboek van het koppeldossier { $registration } is door { $user } aan een partner gestuurd, versleuteld voor { $key }
 check-not-an-entry = het bestand { $file } is geen vermelding van het logboek: een synchronisatiedienst heeft misschien een tegenstrijdige kopie van de kluis bewaard, die op twee computers is gewijzigd
 

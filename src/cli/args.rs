@@ -51,6 +51,7 @@ pub enum Command {
     Check(CheckArgs),
     Log(LogArgs),
     AcceptRestore(AcceptRestoreArgs),
+    Destroy(DestroyArgs),
     #[cfg(feature = "cloud")]
     Backup(BackupArgs),
     #[cfg(feature = "cloud")]
@@ -114,6 +115,22 @@ pub struct RemoteStatesArgs {
 pub struct CheckArgs {
     #[arg(long)]
     pub full: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    #[arg(value_name = "DOSSIER")]
+    pub dossier: String,
+    #[arg(long, value_enum, value_name = "REASON")]
+    pub reason: DestroyReasonArg,
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DestroyReasonArg {
+    ClientRequest,
+    RetentionEnded,
 }
 
 #[derive(Debug, Args)]

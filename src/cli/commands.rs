@@ -86,6 +86,7 @@ pub fn run(context: &Context, command: Command) -> Result<()> {
         Command::Check(args) => super::integrity::check(context, args),
         Command::Log(args) => super::integrity::log(context, args),
         Command::AcceptRestore(args) => super::integrity::accept_restore(context, args),
+        Command::Destroy(args) => super::destroy::destroy(context, args),
         #[cfg(feature = "cloud")]
         Command::Backup(args) => super::backup::backup(context, args),
         #[cfg(feature = "cloud")]
@@ -266,7 +267,7 @@ fn open_attachment(path: &Path, label: Option<String>) -> Result<Attachment<File
 fn list(context: &Context) -> Result<()> {
     let vault = context.open(Access::Read)?;
     let summaries = vault.summaries();
-    if summaries.is_empty() {
+    if summaries.is_empty() && vault.destroyed().is_empty() {
         eprintln!("{}", fl!("list-empty"));
         return Ok(());
     }
@@ -305,6 +306,24 @@ fn list(context: &Context) -> Result<()> {
                 )
             ),
         }
+    }
+    for (time, record) in vault.destroyed().iter().filter_map(|d| d.destroyed.as_ref()) {
+        let date = jiff::Timestamp::from_second(*time)
+            .map(|instant| time::date_of(instant).to_string())
+            .unwrap_or_else(|_| "?".into());
+        let reason = match record.reason {
+            kluis::format::DestroyReason::ClientRequest => fl!("destroy-reason-client-request"),
+            kluis::format::DestroyReason::RetentionEnded => fl!("destroy-reason-retention-ended"),
+        };
+        out!(
+            "{}",
+            fl!(
+                "list-destroyed",
+                registration = record.registration.clone(),
+                date = date,
+                reason = reason
+            )
+        );
     }
     Ok(())
 }

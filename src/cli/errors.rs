@@ -389,6 +389,11 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-receipt-invalid"),
             Some(fl!("hint-receipt-invalid")),
         ),
+        Error::DestroyNotConfirmed => report(
+            code::REFUSED,
+            fl!("error-destroy-not-confirmed"),
+            Some(fl!("hint-destroy-not-confirmed")),
+        ),
         Error::RestoreNotAccepted => report(
             code::REFUSED,
             fl!("error-restore-not-accepted"),

@@ -92,6 +92,17 @@ pub fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     kluis::keys::read_zeroizing(file).map_err(|err| Error::io(IoAction::Reading, path, err))
 }
 
+/// Asks a question on the terminal and returns the line typed, or `None`
+/// when nothing could be read.
+pub fn answer(question: &str) -> Option<String> {
+    eprint!("{question} ");
+    let mut answer = String::new();
+    match io::stdin().read_line(&mut answer) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(answer),
+    }
+}
+
 /// Asks a yes/no question on the terminal; anything but yes is no.
 pub fn confirm(question: &str) -> bool {
     eprint!("{question} ");

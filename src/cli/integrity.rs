@@ -129,6 +129,7 @@ pub(super) fn notice_text(notice: &Notice) -> String {
     match notice {
         Notice::Leftover { file } => fl!("check-leftover", file = file.clone()),
         Notice::Unlisted { file } => fl!("check-unlisted", file = file.clone()),
+        Notice::NotYetShredded { file } => fl!("check-not-yet-shredded", file = file.clone()),
         Notice::FirstCheckHere => fl!("check-first-here"),
     }
 }
@@ -339,6 +340,12 @@ fn line(vault: &Vault, entry: &LogEntry) -> String {
             items = items_text(items),
             registration = texts::person(vault, dossier.id)
         ),
+        // Only a partner's log contains reads of a destroyed couple record.
+        Err(_) if vault.destroyed_registration(entry.dossier).is_some() => fl!(
+            "log-items-in-couple",
+            items = items_text(items),
+            registration = texts::person(vault, entry.dossier)
+        ),
         _ => items_text(items),
     };
     let text = match &entry.event {
@@ -366,6 +373,19 @@ fn line(vault: &Vault, entry: &LogEntry) -> String {
                 key = encrypted_to.clone().unwrap_or_default()
             ),
         },
+        LogEvent::Destroyed {
+            registration,
+            reason,
+            user,
+        } => fl!(
+            "log-couple-destroyed",
+            registration = registration.clone(),
+            user = user.clone(),
+            reason = match reason {
+                kluis::format::DestroyReason::ClientRequest => fl!("destroy-reason-client-request"),
+                kluis::format::DestroyReason::RetentionEnded => fl!("destroy-reason-retention-ended"),
+            }
+        ),
         LogEvent::RestoreAccepted { seen, accepted, user } => fl!(
             "log-restore-accepted",
             user = user.clone(),

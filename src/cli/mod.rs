@@ -17,6 +17,7 @@ pub mod args;
 #[cfg(feature = "cloud")]
 pub mod backup;
 pub mod commands;
+pub mod destroy;
 pub mod errors;
 pub mod help;
 pub mod input;

@@ -100,7 +100,10 @@ pub fn person(vault: &Vault, id: DossierId) -> String {
     match vault.dossier(id).map(|d| &d.details) {
         Ok(Details::Person(person)) => format!("{} ({})", person.name, person.registration),
         Ok(Details::Couple(couple)) => couple.registration.clone(),
-        Err(_) => id.short(),
+        Err(_) => match vault.destroyed_registration(id) {
+            Some(registration) => fl!("destroyed-dossier", registration = registration.to_string()),
+            None => id.short(),
+        },
     }
 }
 

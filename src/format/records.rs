@@ -180,8 +180,8 @@ pub struct EntryPayload {
     /// The `EventRecord`, age-encrypted to the counsellor and recovery keys.
     pub event: ByteBuf,
     /// The objects this entry removed: every object of a destroyed dossier
-    /// (format version 3). Public, so that a backup knows without the
-    /// passphrase which files to delete on a remote. Absent when empty.
+    /// (format version 3). It is public, so that a backup can find the
+    /// files to delete on a remote without the passphrase. Absent when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<ObjectId>,
 }
@@ -358,15 +358,15 @@ pub enum AccessAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DestroyRecord {
     pub dossier: DossierId,
-    /// The registration number the dossier had, so that the counsellor
-    /// can answer "was dossier 2026-041 destroyed?" later.
+    /// The registration number the dossier had, so that the counsellor can
+    /// later show whether and when dossier 2026-041 was destroyed.
     pub registration: String,
     pub reason: DestroyReason,
     /// The operating-system account that ran kluis.
     pub user: String,
 }
 
-/// Why a dossier was destroyed.
+/// The reason a dossier was destroyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DestroyReason {

@@ -422,8 +422,8 @@ impl Vault {
         vault.replay()?;
         if vault.lock.is_some() {
             // A crash after a destruction's entry, before its files were
-            // deleted, leaves them: the next writer finishes the job. A
-            // failure here is not fatal; `check` reports what is left.
+            // deleted, leaves them, so the next writer deletes them. A
+            // failure here is not fatal, because `check` reports the files.
             let _ = vault.shred_leftovers();
         }
         Ok(vault)
@@ -506,6 +506,30 @@ impl Vault {
     /// Returns the dossiers that were destroyed, oldest first.
     pub fn destroyed(&self) -> &[DestroyedDossier] {
         &self.destroyed
+    }
+
+    /// Returns the registration number a destroyed dossier had.
+    pub fn destroyed_registration(&self, id: DossierId) -> Option<&str> {
+        self.destroyed
+            .iter()
+            .find(|destroyed| destroyed.id == id)
+            .and_then(|destroyed| destroyed.destroyed.as_ref())
+            .map(|(_, record)| record.registration.as_str())
+    }
+
+    /// Returns the destroyed couple records `person` was a partner in, with
+    /// when they were destroyed.
+    pub fn destroyed_couples_of(&self, person: DossierId) -> Vec<(i64, &DestroyRecord)> {
+        self.destroyed
+            .iter()
+            .filter(|destroyed| {
+                self.partners
+                    .get(&destroyed.id)
+                    .is_some_and(|partners| partners.contains(&person))
+            })
+            .filter_map(|destroyed| destroyed.destroyed.as_ref())
+            .map(|(time, record)| (*time, record))
+            .collect()
     }
 
     /// Returns every object that a destruction removed.
@@ -747,9 +771,9 @@ impl Vault {
         Ok(())
     }
 
-    /// Checks the removals of one entry: only a `dossier-destroyed` entry
-    /// removes objects, it writes none, and it removes exactly every object
-    /// of that dossier, after every couple record the person belonged to.
+    /// Checks the removals of one entry. Only a `dossier-destroyed` entry
+    /// removes objects. It writes none, and removes exactly every object of
+    /// its dossier, after every couple record the person belonged to.
     fn check_destruction(&self, entry: &crate::store::journal::Entry, event: &Event) -> Result<()> {
         let malformed = || {
             Error::Damaged(Damage::Journal {
@@ -966,8 +990,8 @@ impl Vault {
                 self.accesses.push((time, record));
             }
             Event::DossierDestroyed(record) => {
-                // Writing: the dossier is still open; replaying: it was
-                // never read, because its key object is among the removed.
+                // A writer still has the dossier open. A replay never read
+                // it, because its key object is among the removed ones.
                 if let Some(position) = self.dossiers.iter().position(|d| d.id == record.dossier) {
                     self.dossiers.remove(position);
                     self.destroyed.push(DestroyedDossier {
@@ -1196,5 +1220,141 @@ fn ensure_empty(path: &Path) -> Result<()> {
             path: path.to_path_buf(),
         }),
         Err(err) => Err(Error::io(crate::error::IoAction::Reading, path, err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::DestroyReason;
+
+    fn new_vault(folder: &Path) -> Vault {
+        let seen = SeenHeads::at(folder.join("seen"));
+        let (vault, _) = Vault::init_with(&folder.join("vault"), passphrase(), seen).unwrap();
+        vault
+    }
+
+    fn passphrase() -> SecretString {
+        SecretString::from("paard batterij nietje correct".to_string())
+    }
+
+    fn person(vault: &mut Vault, registration: &str) -> DossierId {
+        vault
+            .add_person(NewPerson {
+                registration: registration.into(),
+                name: "Test".into(),
+                email: None,
+                phone: None,
+                address: None,
+                start: jiff::civil::date(2026, 3, 2),
+            })
+            .unwrap()
+    }
+
+    fn reopen(folder: &Path) -> Result<Vault> {
+        Vault::open_with(
+            &folder.join("vault"),
+            passphrase(),
+            Access::Read,
+            SeenHeads::at(folder.join("seen")),
+        )
+    }
+
+    /// Returns whether opening failed as damage. Which damage depends on
+    /// what the replay meets first: a removed object that an earlier event
+    /// needs is missing, or the destruction's list is malformed.
+    fn damaged(result: Result<Vault>) -> bool {
+        match result {
+            Err(Error::Damaged(_)) => true,
+            Err(other) => panic!("not damage: {other:?}"),
+            Ok(_) => false,
+        }
+    }
+
+    fn destroy_record(dossier: DossierId) -> Event {
+        Event::DossierDestroyed(DestroyRecord {
+            dossier,
+            registration: "1".into(),
+            reason: DestroyReason::ClientRequest,
+            user: "test".into(),
+        })
+    }
+
+    #[test]
+    fn destruction_lists_exactly_the_dossiers_objects() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut vault = new_vault(folder.path());
+        let first = person(&mut vault, "1");
+        let second = person(&mut vault, "2");
+        // The first dossier's key object and the second's details object.
+        let mut removed = vault.owned[&first][..1].to_vec();
+        removed.push(vault.owned[&second][1]);
+        vault
+            .commit_change(Vec::new(), removed, destroy_record(first))
+            .unwrap();
+        drop(vault);
+        assert!(damaged(reopen(folder.path())));
+    }
+
+    #[test]
+    fn removed_objects_outside_destruction_rejected() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut vault = new_vault(folder.path());
+        let first = person(&mut vault, "1");
+        let removed = vault.owned[&first].clone();
+        let event = Event::DetailsUpdated {
+            dossier: first,
+            details: removed[1],
+        };
+        vault.commit_change(Vec::new(), removed, event).unwrap_err();
+        drop(vault);
+        assert!(damaged(reopen(folder.path())));
+    }
+
+    #[test]
+    fn partner_destroyed_before_couple_is_rejected() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut vault = new_vault(folder.path());
+        let a = person(&mut vault, "1");
+        let b = person(&mut vault, "2");
+        vault
+            .add_couple("K".into(), a, b, jiff::civil::date(2026, 3, 2))
+            .unwrap();
+        assert!(matches!(
+            vault.destroy(a, DestroyReason::ClientRequest),
+            Err(Error::PartnerInCouple { .. })
+        ));
+        // Written past the writer's refusal, the reader refuses it.
+        let removed = vault.owned[&a].clone();
+        vault
+            .commit_change(Vec::new(), removed, destroy_record(a))
+            .unwrap();
+        drop(vault);
+        assert!(damaged(reopen(folder.path())));
+    }
+
+    #[test]
+    fn destroyed_dossier_gone_after_reopening() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut vault = new_vault(folder.path());
+        let a = person(&mut vault, "1");
+        let b = person(&mut vault, "2");
+        let couple = vault
+            .add_couple("K".into(), a, b, jiff::civil::date(2026, 3, 2))
+            .unwrap();
+        vault.destroy(couple, DestroyReason::RetentionEnded).unwrap();
+        vault.destroy(a, DestroyReason::ClientRequest).unwrap();
+        let files = vault.removed_objects().clone();
+        drop(vault);
+        let vault = reopen(folder.path()).unwrap();
+        assert_eq!(vault.dossiers().len(), 1);
+        assert_eq!(vault.dossiers()[0].id, b);
+        assert_eq!(vault.destroyed().len(), 2);
+        assert_eq!(vault.removed_objects(), &files);
+        assert_eq!(files.len(), 4);
+        assert!(files
+            .iter()
+            .all(|id| !vault.store().object_path(*id).exists() && !vault.objects().contains_key(id)));
+        assert_eq!(vault.destroyed_registration(couple), Some("K"));
     }
 }

@@ -328,8 +328,8 @@ impl Vault {
     /// is a partner in a couple record is refused until that record is
     /// destroyed, because the couple's joint notes are about them too.
     ///
-    /// Once the entry is written the destruction stands: if deleting a file
-    /// fails, the error says so, and the next change removes what is left.
+    /// Once the entry is written, the destruction is final. If deleting a
+    /// file fails, the error names it, and the next change deletes it.
     pub fn destroy(&mut self, dossier: DossierId, reason: DestroyReason) -> Result<DestroyRecord> {
         let target = self.dossier(dossier)?;
         let registration = target.details.registration().to_string();

@@ -44,6 +44,11 @@ pub struct AttachmentView {
 }
 
 impl Vault {
+    /// Returns how many files destroying the dossier would delete.
+    pub fn files_of(&self, dossier: DossierId) -> usize {
+        self.owned.get(&dossier).map_or(0, Vec::len)
+    }
+
     /// Summarizes every dossier, persons before couples, in creation order.
     pub fn summaries(&self) -> Vec<DossierSummary> {
         let mut list: Vec<DossierSummary> = self

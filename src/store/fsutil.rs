@@ -49,8 +49,8 @@ pub fn sync_dir(path: &Path) -> Result<()> {
 /// the file and flushes its folder. Returns false when there was no file.
 ///
 /// On a copy-on-write file system or a flash disk the old blocks may
-/// survive the overwrite; the deletion of every copy of a dossier's key
-/// object is what makes its other objects unreadable.
+/// survive the overwrite. A dossier's objects become unreadable because
+/// every copy of its key object is deleted.
 pub fn shred(path: &Path) -> Result<bool> {
     let mut file = match fs::OpenOptions::new().write(true).open(path) {
         Ok(file) => file,

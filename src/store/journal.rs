@@ -170,8 +170,8 @@ pub(crate) fn verify_entry(
             found: payload.version,
         });
     }
-    // Only version 3 knows removed objects: an older entry with them was
-    // not written by any kluis, and removing nothing is written as no list.
+    // Removed objects exist from version 3 on, so an older entry with them
+    // was not written by kluis. An empty list is encoded as no list.
     if !payload.removed.is_empty() && payload.version < DESTROY_VERSION {
         return Err(broken(JournalProblem::Malformed));
     }

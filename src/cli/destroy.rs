@@ -1,0 +1,77 @@
+//! `kluis destroy`: erases a dossier for good, on the client's request or
+//! when its retention period has ended, after the counsellor confirmed it
+//! by typing the registration number.
+
+use std::io::{self, IsTerminal};
+
+use kluis::error::{Error, Result};
+use kluis::fl;
+use kluis::format::DestroyReason;
+use kluis::model::{Access, Details};
+
+use super::args::{DestroyArgs, DestroyReasonArg};
+use super::commands::{printable, Context};
+
+/// `kluis destroy DOSSIER --reason REASON`.
+pub fn destroy(context: &Context, args: DestroyArgs) -> Result<()> {
+    let reason = match args.reason {
+        DestroyReasonArg::ClientRequest => DestroyReason::ClientRequest,
+        DestroyReasonArg::RetentionEnded => DestroyReason::RetentionEnded,
+    };
+
+    let mut vault = context.open(Access::Write)?;
+    let dossier = vault.find(&args.dossier)?;
+    let id = dossier.id;
+    let registration = dossier.details.registration().to_string();
+    if let Some(couple) = vault.couples_of(id).first() {
+        // Refused before the question, so nobody types a number in vain.
+        return Err(Error::PartnerInCouple {
+            registration,
+            couple: couple.details.registration().to_string(),
+        });
+    }
+
+    let files = vault.files_of(id);
+    let what = match &dossier.details {
+        Details::Person(person) => fl!(
+            "destroy-what-person",
+            name = printable(&person.name),
+            registration = registration.clone()
+        ),
+        Details::Couple(_) => fl!("destroy-what-couple", registration = registration.clone()),
+    };
+    eprintln!(
+        "{}",
+        fl!(
+            "destroy-summary",
+            what = what,
+            notes = dossier.notes.len(),
+            attachments = dossier.attachments.len(),
+            consents = dossier.consents.len(),
+            files = files
+        )
+    );
+    eprintln!("{}", fl!("destroy-warning"));
+
+    if !args.yes {
+        let typed = io::stdin().is_terminal()
+            && super::input::answer(&fl!("destroy-confirm", registration = registration.clone()))
+                .is_some_and(|answer| answer.trim() == registration);
+        if !typed {
+            return Err(Error::DestroyNotConfirmed);
+        }
+    }
+
+    vault.destroy(id, reason)?;
+    eprintln!(
+        "{}",
+        fl!(
+            "destroy-done",
+            registration = registration,
+            files = files,
+            seq = vault.journal_len()
+        )
+    );
+    eprintln!("{}", fl!("destroy-backups"));
+    Ok(())
+}
