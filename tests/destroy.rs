@@ -20,6 +20,7 @@ use common::{memory_beside, sample, TestVault, DUTCH, ENGLISH, PASSPHRASE};
 const EXIT_NOT_FOUND: i32 = 4;
 const EXIT_REFUSED: i32 = 7;
 const EXIT_INVALID_INPUT: i32 = 10;
+const EXIT_ROLLED_BACK: i32 = 11;
 
 /// What `kluis check` prints when nothing is wrong.
 const CLEAN: &str = "No problems found.";
@@ -269,4 +270,21 @@ fn destroy_in_dutch() {
             &format!("fout: er is geen dossier {}", sample::B),
             "tip: Met kluis list zie je de registratienummers.",
         );
+}
+
+#[test]
+fn destroyed_dossier_cannot_come_back() {
+    // A sync service or an old copy that puts the folder back as it was
+    // before the destruction would bring the dossier back: refused.
+    let vault = TestVault::single_client(ENGLISH);
+    let saved = vault.file("before");
+    common::copy_tree(&vault.path, &saved);
+    vault.ok(&["destroy", sample::A, "--reason", "client-request", "--yes"]);
+
+    fs::remove_dir_all(&vault.path).unwrap();
+    common::copy_tree(&saved, &vault.path);
+    let show = vault.run(&["show", sample::A]);
+    show.expect_code(EXIT_ROLLED_BACK);
+    assert!(!show.stdout.contains(sample::A_INTAKE_TEXT));
+    vault.run(&["list"]).expect_code(EXIT_ROLLED_BACK);
 }
