@@ -92,6 +92,8 @@ pub enum Error {
     EmptyParagraph { paragraph: usize },
     #[error("a partner of a couple must be two different person dossiers")]
     SamePartner,
+    #[error("registration number {registration} belonged to a destroyed dossier")]
+    RegistrationOfDestroyed { registration: String },
     #[error("{registration} is a partner in couple record {couple}")]
     PartnerInCouple { registration: String, couple: String },
     #[error("the editor {editor} failed")]

@@ -131,7 +131,14 @@ fn destroy_person_deletes_every_file() {
             "--start",
             sample::START,
         ])
-        .expect_code(EXIT_INVALID_INPUT);
+        .expect_error(
+            EXIT_INVALID_INPUT,
+            &format!(
+                "error: registration number {} belonged to a dossier that was destroyed, and stays with it in the journal",
+                sample::A
+            ),
+            "hint: Give the new dossier another number; `kluis list` shows the numbers of destroyed dossiers too.",
+        );
 }
 
 #[test]

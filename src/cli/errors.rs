@@ -288,6 +288,14 @@ pub fn describe(err: &Error) -> Report {
             Some(fl!("hint-untagged-paragraph")),
         ),
         Error::SamePartner => report(code::INVALID_INPUT, fl!("error-same-partner"), None),
+        Error::RegistrationOfDestroyed { registration } => report(
+            code::INVALID_INPUT,
+            fl!(
+                "error-registration-destroyed",
+                registration = registration.clone()
+            ),
+            Some(fl!("hint-registration-destroyed")),
+        ),
         Error::PartnerInCouple { registration, couple } => report(
             code::REFUSED,
             fl!(

@@ -369,11 +369,15 @@ impl Vault {
             .iter()
             .filter_map(|destroyed| destroyed.destroyed.as_ref())
             .any(|(_, record)| record.registration == registration);
-        if destroyed
-            || self
-                .dossiers
-                .iter()
-                .any(|d| d.details.registration() == registration)
+        if destroyed {
+            return Err(Error::RegistrationOfDestroyed {
+                registration: registration.to_string(),
+            });
+        }
+        if self
+            .dossiers
+            .iter()
+            .any(|d| d.details.registration() == registration)
         {
             return Err(Error::RegistrationTaken {
                 registration: registration.to_string(),
