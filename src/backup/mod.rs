@@ -604,23 +604,31 @@ fn read_remote_journal(
             findings.push(RemoteFinding::Missing { file: name.clone() });
             return Ok(());
         };
+        // A pack that does not read to its end contributes no member: the
+        // members before the damage may be cut short, and a backup can
+        // leave good copies of them in another pack.
+        let mut members = Vec::new();
         let read = pack::read(name, &bytes, |member, content| {
-            if let Some(seq) = member.strip_prefix(&format!("{JOURNAL_DIR}/")) {
-                from_packs.insert(seq.parse().unwrap_or(0), content);
-            } else {
-                packed(member, &content)?;
-                objects_packed.insert(member.to_string(), (content.len() as u64, sha256(&content)));
-            }
+            members.push((member.to_string(), content));
             Ok(())
         });
         match read {
-            Ok(()) => Ok(()),
+            Ok(()) => {}
             Err(Error::Damaged(_)) => {
                 findings.push(RemoteFinding::Modified { file: name.clone() });
-                Ok(())
+                return Ok(());
             }
-            Err(err) => Err(err),
+            Err(err) => return Err(err),
         }
+        for (member, content) in members {
+            if let Some(seq) = member.strip_prefix(&format!("{JOURNAL_DIR}/")) {
+                from_packs.insert(seq.parse().unwrap_or(0), content);
+            } else {
+                packed(&member, &content)?;
+                objects_packed.insert(member, (content.len() as u64, sha256(&content)));
+            }
+        }
+        Ok(())
     })?;
     // Only entries that the listing or a pack shows are fetched, so neither
     // a stray file name nor a large number in HEAD makes kluis ask for, or
