@@ -775,11 +775,13 @@ fn remote_error(target: &Target, err: &opendal::Error) -> Error {
         ErrorKind::ConfigInvalid if status.is_none() => RemoteProblem::Invalid,
         _ => RemoteProblem::Refused { status },
     };
-    // A folder remote has no network: what fails there is the disk.
+    // A folder remote has no network and no login: what fails there is the
+    // disk, or the file system's permissions.
     let problem = match (target, problem) {
-        (Target::Folder { .. }, RemoteProblem::Refused { .. } | RemoteProblem::Unreachable) => {
-            RemoteProblem::FolderFailed
-        }
+        (
+            Target::Folder { .. },
+            RemoteProblem::Refused { .. } | RemoteProblem::Unreachable | RemoteProblem::Denied,
+        ) => RemoteProblem::FolderFailed,
         (_, problem) => problem,
     };
     Error::Remote {
