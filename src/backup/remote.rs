@@ -530,6 +530,22 @@ impl Remote {
             .map_err(|err| self.failed(&err))
     }
 
+    /// Deletes several files, up to [`CONCURRENCY`] at a time. A missing
+    /// file is not an error.
+    pub fn delete_many(&self, names: &[String]) -> Result<()> {
+        let operator = &self.operator;
+        self.run(async {
+            let mut deletions = stream::iter(names)
+                .map(|name| operator.delete(name))
+                .buffer_unordered(CONCURRENCY);
+            while let Some(result) = deletions.next().await {
+                result?;
+            }
+            Ok(())
+        })
+        .map_err(|err| self.failed(&err))
+    }
+
     /// Streams a file to `sink` in parts, without holding all of it.
     pub fn download(&self, name: &str, mut sink: impl FnMut(&[u8]) -> Result<()>) -> Result<bool> {
         let operator = &self.operator;
