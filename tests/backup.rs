@@ -1782,9 +1782,9 @@ fn folder_removes_destroyed_dossier_from_packs() {
 }
 
 /// Makes a file immune to deletion for as long as it lives: immutable
-/// (`chattr +i`) when the tests run as root, whom permissions do not stop,
-/// or else in a folder without write permission, which also stops new
-/// files there.
+/// (`chattr +i`, which the file system must support) when the tests run as
+/// root, whom permissions do not stop, or else in a folder without write
+/// permission, which also stops new files there.
 enum Undeletable {
     Immutable(PathBuf),
     ReadOnlyFolder(PathBuf),
