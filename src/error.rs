@@ -163,6 +163,10 @@ pub enum Error {
     DestinationNotEmpty { path: PathBuf },
     #[error("backup remote {remote}: {problem}")]
     Remote { remote: String, problem: RemoteProblem },
+    /// The backup reached the remote's `HEAD`, but deleting the files of
+    /// destroyed dossiers there failed; the next backup tries again.
+    #[error("backup remote {remote}: the backup was sent, but removing the files of destroyed dossiers failed: {problem}")]
+    RemovalFailed { remote: String, problem: RemoteProblem },
     #[error("the disk is full while {action} {path}")]
     DiskFull { action: IoAction, path: PathBuf },
     #[error("failed {action} {path}: {source}")]
@@ -282,6 +286,11 @@ pub enum RemoteProblem {
     Forked { seq: u64 },
     #[error("it holds no journal entry {seq}")]
     NoSuchState { seq: u64 },
+    /// Entry `destroyed` destroyed a dossier of state `seq`, so backups
+    /// deleted files of that state. `first` is the first whole state from
+    /// `seq` on.
+    #[error("its state at entry {seq} lacks a dossier destroyed in entry {destroyed}; states from entry {first} on are whole")]
+    DestroyedSince { seq: u64, destroyed: u64, first: u64 },
     #[error("it is damaged: {0}")]
     Damaged(Damage),
 }

@@ -3,8 +3,11 @@
 //! local folder. The tests cover full and incremental backups, quick and
 //! full `remote check`, and interrupted backups that the next one
 //! completes. They damage and roll back remotes, restore, and check the
-//! refusals and exit codes of failed commands. A remote may learn the
-//! vault's file layout and nothing else: no personal data, no credentials.
+//! refusals and exit codes of failed commands. After a dossier is
+//! destroyed, the next backup deletes its files from the remote, also from
+//! packs, also when an earlier attempt was interrupted. A remote may learn
+//! the vault's file layout and nothing else: no personal data, no
+//! credentials.
 //!
 //! Every remote of a test lives in the test's temporary folder, where the
 //! canary scan of `TestVault` looks at the end of the test. moto keeps its
@@ -19,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use age::secrecy::SecretString;
 use base64::Engine;
-use kluis::format::{NoteBody, NoteKind};
+use kluis::format::{DestroyReason, NoteBody, NoteKind};
 use kluis::model::{Access, Vault};
 use kluis::store::Store;
 use serde_json::Value;
@@ -1447,4 +1450,529 @@ fn folder_stray_huge_entry_number() {
 
     let report = check_json(&remote, &vault.path, true, 0);
     assert_eq!(report["clean"], true, "{report}");
+}
+
+/// Adds person B of the sample couple, with a note, to a vault, so that a
+/// dossier survives when A's is destroyed.
+fn add_second_client(vault: &TestVault) {
+    vault.add_canary(sample::B);
+    vault.add_canary(sample::B_NAME);
+    vault.ok(&[
+        "person",
+        "add",
+        "--registration",
+        sample::B,
+        "--name",
+        sample::B_NAME,
+        "--start",
+        sample::START,
+    ]);
+    let note = vault.write_file("b-intake.md", "Intake: B wil weten waar de afstand vandaan komt");
+    vault.ok(&[
+        "note",
+        "add",
+        sample::B,
+        "--kind",
+        "intake",
+        "--date",
+        "2026-03-02",
+        "--file",
+        note.to_str().unwrap(),
+    ]);
+}
+
+/// Destroys the dossier `registration` through the library, as `kluis
+/// destroy --reason client-request` does, and returns the object files it
+/// removed, by their names on a remote (`objects/xx/<id>`), sorted.
+fn destroy_through_library(vault: &TestVault, registration: &str) -> Vec<String> {
+    let mut opened = Vault::open_with(
+        &vault.path,
+        SecretString::from(PASSPHRASE),
+        Access::Write,
+        memory_beside(&vault.path),
+    )
+    .expect("the vault opens for writing");
+    let id = opened
+        .dossiers()
+        .iter()
+        .find(|dossier| dossier.details.registration() == registration)
+        .expect("the dossier exists")
+        .id;
+    let before = opened.removed_objects().clone();
+    opened
+        .destroy(id, DestroyReason::ClientRequest)
+        .expect("the dossier is destroyed");
+    let mut names: Vec<String> = opened
+        .removed_objects()
+        .difference(&before)
+        .map(|object| Store::object_name(*object))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Returns the member names of a pack, as the stock `tar -tf` lists them.
+#[track_caller]
+fn tar_members(pack: &Path) -> Vec<String> {
+    let listing = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(pack)
+        .output()
+        .expect("tar runs");
+    assert!(
+        listing.status.success(),
+        "tar -tf {}: {}",
+        pack.display(),
+        String::from_utf8_lossy(&listing.stderr)
+    );
+    String::from_utf8(listing.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Returns the names of the packs on a folder remote, sorted.
+fn pack_names(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root.join("packs"))
+        .unwrap()
+        .map(|entry| format!("packs/{}", entry.unwrap().file_name().to_string_lossy()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Backs up a vault with two clients, destroys A's dossier (its intake
+/// note and its attachment included), and backs up again. The remote
+/// loses exactly A's files and still checks clean. A restore of it passes
+/// the full check without them, and a restore of a state before the
+/// destruction is refused.
+fn removes_destroyed_dossier(kind: Kind) {
+    let vault = TestVault::single_client(ENGLISH);
+    add_second_client(&vault);
+    let remote = TestRemote::start(kind, &vault);
+    remote.run(&vault.path, &["backup", &remote.url]).expect_code(0);
+    let before = remote.files();
+
+    let removed = destroy_through_library(&vault, sample::A);
+    // The key and details objects, the note, the attachment record and its
+    // content.
+    assert_eq!(removed.len(), 5, "{removed:?}");
+    for name in &removed {
+        assert!(
+            before.contains_key(name),
+            "{kind:?} remote: {name} was not backed up before the destruction"
+        );
+    }
+    let destroyed_at = vault.journal_len() as u64;
+
+    let backup = remote.run(&vault.path, &["backup", &remote.url, "--json"]);
+    backup.expect_code(0);
+    let sent = json(&backup);
+    assert_eq!(sent["after"], destroyed_at, "{sent}");
+    assert_eq!(sent["entries"], 1, "{sent}");
+    assert_eq!(sent["objects"], 0, "{sent}");
+    assert_eq!(sent["removed"], removed.len(), "{sent}");
+
+    let stored = remote.files();
+    for name in &removed {
+        assert!(
+            !stored.contains_key(name),
+            "{kind:?} remote: {name} of the destroyed dossier is still there"
+        );
+    }
+    let expected: BTreeSet<String> = before
+        .keys()
+        .filter(|name| !removed.contains(name))
+        .cloned()
+        .chain([entry_name(destroyed_at)])
+        .collect();
+    let names: BTreeSet<String> = stored.keys().cloned().collect();
+    assert_eq!(names, expected, "{kind:?} remote: other files than expected");
+
+    let report = check_json(&remote, &vault.path, true, 0);
+    assert_eq!(report["clean"], true, "{report}");
+    assert_eq!(report["head"], destroyed_at, "{report}");
+    assert_eq!(report["removed_pending"], 0, "{report}");
+    assert_eq!(report["unlisted"], 0, "{report}");
+    assert_eq!(report["objects"], vault.object_files().len(), "{report}");
+
+    let again = json(&remote.run(&vault.path, &["backup", &remote.url, "--json"]));
+    assert_eq!(again["files"], 0, "{again}");
+    assert_eq!(again["removed"], 0, "{again}");
+
+    let restored = vault.folder().join("restored");
+    remote
+        .run_unlocked(&vault.path, &["restore", &remote.url, restored.to_str().unwrap()])
+        .expect_code(0);
+    let run_restored = |args: &[&str]| run_command(kluis(&restored, ENGLISH, Some(PASSPHRASE)).args(args));
+    let check = run_restored(&["check", "--full"]);
+    check.expect_code(0);
+    assert!(check.stdout_lines().contains(&CLEAN), "{}", check.stdout);
+    let restored_files = files_below(&restored);
+    for name in &removed {
+        assert!(
+            !restored_files.contains_key(name),
+            "{kind:?}: the restore wrote {name} of the destroyed dossier"
+        );
+    }
+    let list = run_restored(&["list"]);
+    list.expect_code(0);
+    assert!(list.stdout.contains(sample::B), "{}", list.stdout);
+    assert!(!list.stdout.contains(sample::A_NAME), "{}", list.stdout);
+
+    let older = vault.folder().join("older");
+    let refused = remote.run_unlocked(
+        &vault.path,
+        &[
+            "restore",
+            &remote.url,
+            older.to_str().unwrap(),
+            "--at",
+            &(destroyed_at - 1).to_string(),
+        ],
+    );
+    refused.expect_error(
+        EXIT_NOT_FOUND,
+        &format!(
+            "error: backup remote {}: its state at journal entry {} cannot be restored whole: a dossier in it was destroyed in entry {destroyed_at}, and backups delete the files of a destroyed dossier",
+            remote.shown,
+            destroyed_at - 1
+        ),
+        &format!("hint: Restore journal entry {destroyed_at} or a later one."),
+    );
+    assert!(!older.exists(), "a refused restore creates no folder");
+    assert_eq!(restore_leftovers(vault.folder()), Vec::<String>::new());
+}
+
+#[test]
+fn s3_removes_destroyed_dossier() {
+    removes_destroyed_dossier(Kind::S3);
+}
+
+#[test]
+fn webdav_removes_destroyed_dossier() {
+    removes_destroyed_dossier(Kind::Webdav);
+}
+
+#[test]
+fn folder_removes_destroyed_dossier() {
+    removes_destroyed_dossier(Kind::Folder);
+}
+
+/// A vault whose backup went in one pack, with the destroyed dossier's
+/// objects in it, and a folder remote holding that backup.
+struct PackedBackup {
+    vault: TestVault,
+    remote: TestRemote,
+    root: PathBuf,
+    /// The pack on the remote, and its members before the destruction.
+    pack: String,
+    members: Vec<String>,
+    /// The object files that destroying A removed.
+    removed: Vec<String>,
+    destroyed_at: u64,
+}
+
+/// Backs up client A with many notes, and B, in one pack, then destroys
+/// A's dossier without backing up again.
+fn packed_backup_then_destroy() -> PackedBackup {
+    let vault = TestVault::single_client(ENGLISH);
+    add_second_client(&vault);
+    add_notes_through_library(&vault, sample::A, PACKED_NOTES);
+    let remote = TestRemote::folder(&vault);
+    let root = PathBuf::from(&remote.url);
+    let first = json(&remote.run(&vault.path, &["backup", &remote.url, "--json"]));
+    assert_eq!(first["packs"], 1, "{first}");
+    let packs = pack_names(&root);
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    let pack = packs[0].clone();
+    let members = tar_members(&root.join(&pack));
+
+    let removed = destroy_through_library(&vault, sample::A);
+    for name in &removed {
+        assert!(members.contains(name), "{name} is not in {pack}");
+    }
+    let destroyed_at = vault.journal_len() as u64;
+    PackedBackup {
+        vault,
+        remote,
+        root,
+        pack,
+        members,
+        removed,
+        destroyed_at,
+    }
+}
+
+/// Returns the name of the pack that replaces `pack` once the objects that
+/// entries up to `removed_by` removed are out of it.
+fn rewritten_pack(pack: &str, removed_by: u64) -> String {
+    format!("{}-{removed_by:012}.tar", pack.trim_end_matches(".tar"))
+}
+
+/// The destroyed dossier's objects were in a pack: the next backup
+/// replaces it with a pack without them, which contains every other
+/// member, and deletes the old one. `backup --repair` later deletes a damaged
+/// copy of the old pack that the storage put back.
+#[test]
+fn folder_removes_destroyed_dossier_from_packs() {
+    let PackedBackup {
+        vault,
+        remote,
+        root,
+        pack,
+        members,
+        removed,
+        destroyed_at,
+    } = packed_backup_then_destroy();
+    let old_bytes = fs::read(root.join(&pack)).unwrap();
+
+    let sent = json(&remote.run(&vault.path, &["backup", &remote.url, "--json"]));
+    assert_eq!(sent["removed"], removed.len(), "{sent}");
+    assert_eq!(sent["files"], 2, "the entry and HEAD: {sent}");
+
+    let new_pack = rewritten_pack(&pack, destroyed_at);
+    assert_eq!(pack_names(&root), [new_pack.as_str()]);
+    let remaining = tar_members(&root.join(&new_pack));
+    for name in &removed {
+        assert!(!remaining.contains(name), "{name} is still in {new_pack}");
+    }
+    let expected: Vec<String> = members
+        .iter()
+        .filter(|name| !removed.contains(name))
+        .cloned()
+        .collect();
+    assert_eq!(
+        remaining, expected,
+        "{new_pack} keeps every other member in order"
+    );
+    assert!(
+        !root.join("objects").exists() || walk_files(&root.join("objects")).is_empty(),
+        "no loose object"
+    );
+
+    let report = check_json(&remote, &vault.path, true, 0);
+    assert_eq!(report["clean"], true, "{report}");
+    assert_eq!(report["removed_pending"], 0, "{report}");
+    let restored = vault.folder().join("restored-from-packs");
+    remote
+        .run_unlocked(&vault.path, &["restore", &remote.url, restored.to_str().unwrap()])
+        .expect_code(0);
+    run_command(kluis(&restored, ENGLISH, Some(PASSPHRASE)).args(["check", "--full"])).expect_code(0);
+    let restored_files = files_below(&restored);
+    for name in &removed {
+        assert!(!restored_files.contains_key(name), "the restore wrote {name}");
+    }
+
+    // The storage puts the old pack back, cut short so that it no longer
+    // reads as tar: kluis cannot see which objects it contains.
+    fs::write(root.join(&pack), &old_bytes[..old_bytes.len() / 2]).unwrap();
+    let report = check_json(&remote, &vault.path, false, EXIT_DAMAGED);
+    assert_eq!(
+        findings(&report),
+        [("modified".to_string(), pack.clone())],
+        "{report}"
+    );
+    let repaired = remote.run(&vault.path, &["backup", &remote.url, "--repair", "--json"]);
+    repaired.expect_code(0);
+    assert!(!root.join(&pack).exists(), "--repair deletes the unreadable pack");
+    let report = check_json(&remote, &vault.path, true, 0);
+    assert_eq!(report["clean"], true, "{report}");
+}
+
+/// Makes a file immune to deletion for as long as it lives: immutable
+/// (`chattr +i`, which the file system must support) when the tests run as
+/// root, whom permissions do not stop, or else in a folder without write
+/// permission, which also stops new files there.
+enum Undeletable {
+    Immutable(PathBuf),
+    ReadOnlyFolder(PathBuf),
+}
+
+impl Undeletable {
+    #[track_caller]
+    fn new(file: &Path) -> Self {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let as_root = fs::metadata(file).unwrap().uid() == 0;
+        if as_root {
+            let status = std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(file)
+                .status()
+                .expect("chattr runs");
+            assert!(status.success(), "chattr +i {} failed", file.display());
+            Undeletable::Immutable(file.to_path_buf())
+        } else {
+            let folder = file.parent().unwrap().to_path_buf();
+            fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
+            Undeletable::ReadOnlyFolder(folder)
+        }
+    }
+}
+
+impl Drop for Undeletable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        match self {
+            Undeletable::Immutable(file) => {
+                let _ = std::process::Command::new("chattr")
+                    .arg("-i")
+                    .arg(&*file)
+                    .status();
+            }
+            Undeletable::ReadOnlyFolder(folder) => {
+                let _ = fs::set_permissions(&*folder, fs::Permissions::from_mode(0o700));
+            }
+        }
+    }
+}
+
+/// The old pack cannot be deleted, so the removal stops after `HEAD`: the
+/// backup fails, the remote still checks clean and reports what is left,
+/// and the next backup finishes the removal with the same pack.
+#[test]
+fn folder_interrupted_removal_finished_later() {
+    let PackedBackup {
+        vault,
+        remote,
+        root,
+        pack,
+        removed,
+        destroyed_at,
+        ..
+    } = packed_backup_then_destroy();
+    let new_pack = rewritten_pack(&pack, destroyed_at);
+
+    let blocker = Undeletable::new(&root.join(&pack));
+    let failed = remote.run(&vault.path, &["backup", &remote.url]);
+    failed.expect_error(
+        EXIT_IO,
+        &format!(
+            "error: backup remote {}: the backup was sent, but removing the files of destroyed dossiers from it failed: reading or writing the folder failed",
+            remote.shown
+        ),
+        "hint: Check that the disk is connected, has free space, and that you may write to the folder. An interrupted backup continues where it stopped. Until a backup succeeds, files of a destroyed dossier are still on the remote; the next `kluis backup` removes them.",
+    );
+    assert!(root.join(&pack).exists());
+    let stored_new_pack = match &blocker {
+        Undeletable::Immutable(_) => Some(fs::read(root.join(&new_pack)).expect("the new pack was stored")),
+        Undeletable::ReadOnlyFolder(_) => None,
+    };
+
+    let report = check_json(&remote, &vault.path, true, 0);
+    assert_eq!(report["clean"], true, "{report}");
+    assert_eq!(report["head"], destroyed_at, "HEAD was sent: {report}");
+    assert_eq!(report["removed_pending"], removed.len(), "{report}");
+    assert_eq!(report["unlisted"], 0, "{report}");
+    let text = remote.run(&vault.path, &["remote", "check", &remote.url]);
+    text.expect_code(0);
+    assert!(
+        text.stdout_lines().contains(&format!(
+            "  {} files of destroyed dossiers are still on the remote; the next `kluis backup` from this computer removes them.",
+            removed.len()
+        ).as_str()),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout_lines().contains(&CLEAN), "{}", text.stdout);
+
+    // A restore now reads the old pack too, and must not keep its removed
+    // members.
+    let restored = vault.folder().join("restored-meanwhile");
+    remote
+        .run_unlocked(&vault.path, &["restore", &remote.url, restored.to_str().unwrap()])
+        .expect_code(0);
+    run_command(kluis(&restored, ENGLISH, Some(PASSPHRASE)).args(["check", "--full"])).expect_code(0);
+    let restored_files = files_below(&restored);
+    for name in &removed {
+        assert!(!restored_files.contains_key(name), "the restore kept {name}");
+    }
+
+    drop(blocker);
+    let finished = remote.run(&vault.path, &["backup", &remote.url]);
+    finished.expect_code(0);
+    assert_eq!(
+        finished.stdout_lines(),
+        [
+            format!(
+                "The backup in {} is up to date (journal entry {destroyed_at}).",
+                remote.shown
+            ),
+            format!(
+                "{} files of destroyed dossiers were removed from the remote.",
+                removed.len()
+            ),
+        ]
+    );
+    assert_eq!(pack_names(&root), [new_pack.as_str()]);
+    if let Some(bytes) = stored_new_pack {
+        assert!(
+            fs::read(root.join(&new_pack)).unwrap() == bytes,
+            "the repeated removal wrote the same pack"
+        );
+    }
+    let report = check_json(&remote, &vault.path, true, 0);
+    assert_eq!(report["removed_pending"], 0, "{report}");
+}
+
+/// The storage puts deleted files of a destroyed dossier back, as
+/// restoring old versions does. A computer that never backed up there
+/// removes them with its first backup; this computer's check reports them,
+/// and its next backup removes them.
+#[test]
+fn folder_leftovers_removed_by_next_backup() {
+    let vault = TestVault::single_client(ENGLISH);
+    add_second_client(&vault);
+    let remote = TestRemote::folder(&vault);
+    remote.run(&vault.path, &["backup", &remote.url]).expect_code(0);
+    let removed = destroy_through_library(&vault, sample::A);
+    let leftovers: Vec<(String, Vec<u8>)> = removed
+        .iter()
+        .map(|name| (name.clone(), remote.get(name).expect("backed up")))
+        .collect();
+    remote.run(&vault.path, &["backup", &remote.url]).expect_code(0);
+    let head = vault.journal_len() as u64;
+    let put_back = || {
+        for (name, bytes) in &leftovers {
+            remote.put(name, bytes);
+        }
+    };
+    let assert_gone = |when: &str| {
+        let stored = remote.files();
+        for name in &removed {
+            assert!(!stored.contains_key(name), "{when}: {name} is still there");
+        }
+    };
+    assert_gone("after the first backup");
+
+    put_back();
+    let other_computer = vault.folder().join("other-computer");
+    let mut command = kluis(&vault.path, ENGLISH, None);
+    command.env("KLUIS_STATE_DIR", &other_computer);
+    let first_there = remote.run_command(command, &["backup", &remote.url]);
+    first_there.expect_code(0);
+    assert_eq!(
+        first_there.stdout_lines(),
+        [
+            format!(
+                "The backup in {} is up to date (journal entry {head}).",
+                remote.shown
+            ),
+            format!(
+                "{} files of destroyed dossiers were removed from the remote.",
+                removed.len()
+            ),
+        ]
+    );
+    assert_gone("after another computer's first backup");
+
+    put_back();
+    let report = check_json(&remote, &vault.path, false, 0);
+    assert_eq!(report["clean"], true, "{report}");
+    assert_eq!(report["removed_pending"], removed.len(), "{report}");
+    let sent = json(&remote.run(&vault.path, &["backup", &remote.url, "--json"]));
+    assert_eq!(sent["removed"], removed.len(), "{sent}");
+    assert_eq!(sent["files"], 0, "{sent}");
+    assert_gone("after this computer checked and backed up");
 }

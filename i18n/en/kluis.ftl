@@ -649,6 +649,10 @@ backup-resumed = { $count ->
     [one] 1 file was
    *[other] { $count } files were
 } already there and not sent again.
+backup-removed = { $count ->
+    [one] 1 file of a destroyed dossier was
+   *[other] { $count } files of destroyed dossiers were
+} removed from the remote.
 backup-rolled-back = Warning: the remote was rolled back: this computer sent it up to journal entry { $seen }, but it held only up to entry { $found }. The missing state was sent again. Its storage lost or replaced files; run `kluis remote check --full` on it.
 restore-fetching = Fetching
 restore-older = This computer saw journal entry { $seen } of this vault before; the state being restored ends at entry { $found }. What was recorded after entry { $found } is not in it. If you accept it, this computer follows the restored copy from now on: the vault you have now (if any) will be refused as a different history.
@@ -668,6 +672,10 @@ remote-check-unlisted = { $count ->
     [one] 1 object is
    *[other] { $count } objects are
 } there that no journal entry lists, as an interrupted backup leaves them; the next backup completes it.
+remote-check-removed-pending = { $count ->
+    [one] 1 file of a destroyed dossier is
+   *[other] { $count } files of destroyed dossiers are
+} still on the remote; the next `kluis backup` from this computer removes them.
 remote-finding-missing = the file { $file } is missing from the remote
 remote-finding-modified = the file { $file } on the remote differs from what the journal recorded
 remote-finding-head = HEAD on the remote does not verify or names no entry of its journal
@@ -705,6 +713,9 @@ remote-problem-ahead = it is at journal entry { $remote }, ahead of this vault a
 remote-problem-forked = its journal entry { $seq } differs from this vault's
 remote-problem-no-such-state = it holds no journal entry { $seq }
 remote-problem-damaged = it is damaged: { $what }
+remote-problem-destroyed-since = its state at journal entry { $seq } cannot be restored whole: a dossier in it was destroyed in entry { $destroyed }, and backups delete the files of a destroyed dossier
+error-remote-removal = backup remote { $remote }: the backup was sent, but removing the files of destroyed dossiers from it failed: { $problem }
+hint-remote-removal = Until a backup succeeds, files of a destroyed dossier are still on the remote; the next `kluis backup` removes them.
 hint-remote-invalid = Use s3://BUCKET/PREFIX, webdav+https://HOST/PATH, a folder, or a name from the remotes file (README, "Backups").
 hint-remote-unknown-name = Add the name to the remotes file (README, "Backups"), or write a folder as a path, such as ./backup, and create it first.
 hint-remote-credentials = Put the login in the environment instead: KLUIS_WEBDAV_USER and KLUIS_WEBDAV_PASSWORD, or the AWS variables and files for S3.
@@ -717,4 +728,5 @@ hint-remote-other-vault = Use a separate bucket, prefix or folder for each vault
 hint-remote-ahead = The backup holds newer work than this vault. Nothing was sent. Restore the backup into a new folder with `kluis restore` and compare, or check that this is the right vault.
 hint-remote-forked = The backup and this vault were changed apart from each other. Nothing was sent. Restore the backup into a new folder with `kluis restore` to see its work, and keep the copy with the newest work.
 hint-remote-no-such-state = `kluis remote states` lists the entries the remote holds.
+hint-remote-destroyed-since = Restore journal entry { $first } or a later one.
 hint-remote-damaged = Nothing was changed on this computer. Run `kluis remote check --full` for every problem, then `kluis backup --repair` from an intact vault to repair the remote.

@@ -652,6 +652,10 @@ backup-resumed = { $count ->
     [one] is
    *[other] zijn
 } niet opnieuw verstuurd.
+backup-removed = { $count ->
+    [one] 1 bestand van een vernietigd dossier is
+   *[other] { $count } bestanden van vernietigde dossiers zijn
+} van de externe opslag verwijderd.
 backup-rolled-back = Let op: de externe opslag is teruggezet: deze computer had er tot logboekvermelding { $seen } naartoe gestuurd, maar er stond alleen tot vermelding { $found }. De ontbrekende toestand is opnieuw verstuurd. De opslag is bestanden kwijtgeraakt of heeft ze vervangen; voer `kluis remote check --full` erop uit.
 restore-fetching = Ophalen
 restore-older = Deze computer zag eerder logboekvermelding { $seen } van deze kluis; de toestand die je terugzet eindigt bij vermelding { $found }. Wat na vermelding { $found } is vastgelegd, staat er niet in. Aanvaard je hem, dan volgt deze computer voortaan de teruggezette kopie: de kluis die je nu hebt (als die er is) wordt dan geweigerd als een andere geschiedenis.
@@ -671,6 +675,10 @@ remote-check-unlisted = { $count ->
     [one] Er staat 1 object dat
    *[other] Er staan { $count } objecten die
 } geen logboekvermelding noemt, zoals een onderbroken back-up ze achterlaat; de volgende back-up maakt de back-up af.
+remote-check-removed-pending = { $count ->
+    [one] Er staat nog 1 bestand van een vernietigd dossier
+   *[other] Er staan nog { $count } bestanden van vernietigde dossiers
+} op de externe opslag; de volgende `kluis backup` vanaf deze computer verwijdert ze.
 remote-finding-missing = het bestand { $file } ontbreekt op de externe opslag
 remote-finding-modified = het bestand { $file } op de externe opslag wijkt af van wat het logboek vastlegde
 remote-finding-head = HEAD op de externe opslag klopt niet of noemt geen vermelding uit het logboek
@@ -708,6 +716,9 @@ remote-problem-ahead = hij staat bij logboekvermelding { $remote }, verder dan d
 remote-problem-forked = zijn logboekvermelding { $seq } wijkt af van die van deze kluis
 remote-problem-no-such-state = er staat geen logboekvermelding { $seq } op
 remote-problem-damaged = hij is beschadigd: { $what }
+remote-problem-destroyed-since = de toestand bij logboekvermelding { $seq } is niet volledig terug te zetten: een dossier daarin is vernietigd in vermelding { $destroyed }, en back-ups verwijderen de bestanden van een vernietigd dossier
+error-remote-removal = externe opslag { $remote }: de back-up is verstuurd, maar het verwijderen van de bestanden van vernietigde dossiers is mislukt: { $problem }
+hint-remote-removal = Tot een back-up slaagt, staan er nog bestanden van een vernietigd dossier op de externe opslag; de volgende `kluis backup` verwijdert ze.
 hint-remote-invalid = Gebruik s3://BUCKET/PREFIX, webdav+https://HOST/PAD, een map, of een naam uit het bestand met opslagen (README, "Back-ups").
 hint-remote-unknown-name = Zet de naam in het bestand met opslagen (README, "Back-ups"), of schrijf een map als pad, zoals ./backup, en maak hem eerst aan.
 hint-remote-credentials = Zet de inloggegevens in de omgeving: KLUIS_WEBDAV_USER en KLUIS_WEBDAV_PASSWORD, of de AWS-variabelen en -bestanden voor S3.
@@ -720,4 +731,5 @@ hint-remote-other-vault = Gebruik voor elke kluis een eigen bucket, prefix of ma
 hint-remote-ahead = De back-up bevat nieuwer werk dan deze kluis. Er is niets verstuurd. Zet de back-up met `kluis restore` terug in een nieuwe map en vergelijk, of controleer of dit de juiste kluis is.
 hint-remote-forked = De back-up en deze kluis zijn los van elkaar gewijzigd. Er is niets verstuurd. Zet de back-up met `kluis restore` terug in een nieuwe map om het werk erin te zien, en houd de kopie met het nieuwste werk.
 hint-remote-no-such-state = `kluis remote states` toont de vermeldingen op de externe opslag.
+hint-remote-destroyed-since = Zet logboekvermelding { $first } of een latere terug.
 hint-remote-damaged = Er is niets gewijzigd op deze computer. Voer `kluis remote check --full` uit voor alle problemen en daarna `kluis backup --repair` vanuit een onbeschadigde kluis om de opslag te herstellen.

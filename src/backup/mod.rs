@@ -9,9 +9,12 @@
 //! after it and the objects those entries wrote, in the vault's write
 //! order: objects, then entries, then `HEAD`. An interrupted backup leaves
 //! the remote's `HEAD` where it was, which is a whole, verified state.
+//! After `HEAD`, a backup deletes the files of dossiers destroyed since
+//! its last pass over that remote (module `removal`).
 
 pub mod pack;
 pub mod remote;
+mod removal;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -78,6 +81,9 @@ pub struct BackupSummary {
     /// The remote's position this computer had seen before it was found
     /// rolled back: the backup sent the missing state again.
     pub repaired_rollback: Option<u64>,
+    /// Files of destroyed dossiers deleted from the remote: loose objects,
+    /// and objects taken out of packs.
+    pub removed: u64,
 }
 
 /// A vault's public files as one consistent state: its header, a `HEAD`
@@ -149,7 +155,8 @@ fn verifying_key(header: &VaultHeader) -> Result<ed25519_dalek::VerifyingKey> {
 }
 
 /// This computer's memory of a remote: the last state it sent there or
-/// verified there, and the SHA-256 of the `identity.age` it sent. It lives
+/// verified there, the SHA-256 of the `identity.age` it sent, and the entry
+/// up to which it deleted the files of destroyed dossiers there. It lives
 /// beside the memory of vaults, in `remotes/`, named by a hash of the
 /// remote's location.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,6 +165,17 @@ struct RemoteRecord {
     seq: u64,
     entry: ByteBuf,
     identity: ByteBuf,
+    /// The removals of entries up to this one were applied on the remote.
+    /// It is absent when 0: a file written before this field existed then
+    /// still decodes. kluis writes it only once the journal has removed
+    /// objects, so the memory of a remote whose vault never destroyed a
+    /// dossier stays readable by versions that reject unknown keys.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    cleaned: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 struct RemoteMemory {
@@ -174,7 +192,8 @@ impl RemoteMemory {
     fn load(&self, vault: VaultId) -> Option<RemoteRecord> {
         let bytes = fsutil::read_optional(&self.path).ok().flatten()?;
         let record: RemoteRecord = cbor::from_slice(&bytes).ok()?;
-        (record.vault == vault && record.seq > 0 && record.entry.len() == 32).then_some(record)
+        (record.vault == vault && record.seq > 0 && record.entry.len() == 32 && record.cleaned <= record.seq)
+            .then_some(record)
     }
 
     fn save(&self, record: &RemoteRecord) -> Result<()> {
@@ -316,11 +335,16 @@ pub fn backup(
         });
     }
 
-    // Every entry after the remote's HEAD, with the objects it wrote.
+    // Every entry after the remote's HEAD, with the objects it wrote. The
+    // objects of destroyed dossiers are gone from the vault and never sent.
+    let removed = removal::Removed::collect(&local.entries);
     let mut planned = Vec::new();
     for entry in &local.entries[from..] {
         let mut objects = Vec::new();
         for object in &entry.payload.objects {
+            if removed.contains(&Store::object_name(object.id)) {
+                continue;
+            }
             let sha256: [u8; 32] = object.sha256.as_slice().try_into().map_err(|_| {
                 Error::Damaged(Damage::Journal {
                     seq: entry.seq,
@@ -419,13 +443,43 @@ pub fn backup(
     summary.files = files;
     summary.bytes = bytes;
 
+    // The removals already applied on the remote, as this computer
+    // remembers them. After a rollback or for a repair, files deleted
+    // before may have come back, so every removal is applied again.
     let last = local.entries.last().expect("a vault has entry 1");
-    memory.save(&RemoteRecord {
+    let cleaned = match &remembered {
+        Some(record)
+            if rolled_back.is_none()
+                && !everything
+                && local
+                    .entries
+                    .get(record.seq as usize - 1)
+                    .is_some_and(|entry| entry.hash.as_slice() == record.entry.as_slice()) =>
+        {
+            record.cleaned
+        }
+        _ => 0,
+    };
+    let mut record = RemoteRecord {
         vault: local.header.vault,
         seq: last.seq,
         entry: ByteBuf::from(last.hash.to_vec()),
         identity: ByteBuf::from(identity_hash.to_vec()),
-    })?;
+        cleaned,
+    };
+    memory.save(&record)?;
+
+    // HEAD is on the remote, so the objects its journal removed are no
+    // longer part of the remote's state and can go.
+    summary.removed = removal::remove_destroyed(&remote, &local.entries, &removed, cleaned, everything)
+        .map_err(|err| match err {
+            Error::Remote { remote, problem } => Error::RemovalFailed { remote, problem },
+            other => other,
+        })?;
+    if !removed.is_empty() && record.cleaned != last.seq {
+        record.cleaned = last.seq;
+        memory.save(&record)?;
+    }
     Ok(summary)
 }
 
@@ -521,6 +575,9 @@ pub struct Verification {
     pub local: Option<u64>,
     /// Objects that no entry lists, as an interrupted backup leaves them.
     pub unlisted: u64,
+    /// Objects of destroyed dossiers still on the remote, loose or in
+    /// packs, which the next backup deletes.
+    pub removed_pending: u64,
     pub findings: Vec<RemoteFinding>,
 }
 
@@ -604,23 +661,31 @@ fn read_remote_journal(
             findings.push(RemoteFinding::Missing { file: name.clone() });
             return Ok(());
         };
+        // A pack that does not read to its end contributes no member: the
+        // members before the damage may be cut short, and a backup can
+        // leave good copies of them in another pack.
+        let mut members = Vec::new();
         let read = pack::read(name, &bytes, |member, content| {
-            if let Some(seq) = member.strip_prefix(&format!("{JOURNAL_DIR}/")) {
-                from_packs.insert(seq.parse().unwrap_or(0), content);
-            } else {
-                packed(member, &content)?;
-                objects_packed.insert(member.to_string(), (content.len() as u64, sha256(&content)));
-            }
+            members.push((member.to_string(), content));
             Ok(())
         });
         match read {
-            Ok(()) => Ok(()),
+            Ok(()) => {}
             Err(Error::Damaged(_)) => {
                 findings.push(RemoteFinding::Modified { file: name.clone() });
-                Ok(())
+                return Ok(());
             }
-            Err(err) => Err(err),
+            Err(err) => return Err(err),
         }
+        for (member, content) in members {
+            if let Some(seq) = member.strip_prefix(&format!("{JOURNAL_DIR}/")) {
+                from_packs.insert(seq.parse().unwrap_or(0), content);
+            } else {
+                packed(&member, &content)?;
+                objects_packed.insert(member, (content.len() as u64, sha256(&content)));
+            }
+        }
+        Ok(())
     })?;
     // Only entries that the listing or a pack shows are fetched, so neither
     // a stray file name nor a large number in HEAD makes kluis ask for, or
@@ -789,15 +854,33 @@ pub fn verify(
 
     // The remote's state is what its HEAD names; entries after it are what
     // an interrupted backup left, and their objects may still be missing.
+    // The objects those entries removed are not expected, and the next
+    // backup deletes any that are still there.
     let reached = (found as usize).min(journal.entries.len());
-    let listed = listed_objects(&journal.entries[..reached]);
-    let listed_names: HashSet<&str> = listed.iter().map(|(name, _)| name.as_str()).collect();
-    let unlisted = journal
+    let written = listed_objects(&journal.entries[..reached]);
+    let written_names: HashSet<&str> = written.iter().map(|(name, _)| name.as_str()).collect();
+    let removed = removal::Removed::collect(journal.entries[..reached].iter().map(|(entry, _)| entry));
+    let stored_objects: HashSet<&String> = journal
         .files
         .keys()
         .chain(journal.packed.keys())
-        .filter(|name| name.starts_with(OBJECTS_DIR) && !listed_names.contains(name.as_str()))
+        .filter(|name| name.starts_with(OBJECTS_DIR))
+        .collect();
+    let unlisted = stored_objects
+        .iter()
+        .filter(|name| !written_names.contains(name.as_str()))
         .count() as u64;
+    let pending: Vec<&String> = stored_objects
+        .iter()
+        .copied()
+        .filter(|name| removed.contains(name))
+        .collect();
+    let first_pending = pending.iter().filter_map(|name| removed.removed_by(name)).min();
+    let listed: Vec<(String, [u8; 32])> = written
+        .iter()
+        .filter(|(name, _)| !removed.contains(name))
+        .cloned()
+        .collect();
     let mut present = Vec::new();
     let mut bytes_checked = 0;
     for (name, hash) in &listed {
@@ -858,25 +941,39 @@ pub fn verify(
         }
     }
 
+    // Files of destroyed dossiers still there make this computer forget
+    // that it removed them, so that its next backup removes them again.
+    let mut cleaned = remembered.as_ref().map_or(0, |record| record.cleaned);
+    if let Some(by) = first_pending {
+        cleaned = cleaned.min(by - 1);
+    }
     // A clean remote becomes what this computer remembers of it, so a
     // later rollback of the remote is noticed.
-    if findings.is_empty() {
-        if let Some((last, _)) = (found as usize)
-            .checked_sub(1)
-            .and_then(|index| journal.entries.get(index))
+    let last = (found as usize)
+        .checked_sub(1)
+        .and_then(|index| journal.entries.get(index));
+    match (&remembered, last) {
+        (_, Some((last, _)))
+            if findings.is_empty() && remembered.as_ref().is_none_or(|record| record.seq <= last.seq) =>
         {
             let identity = remembered
                 .as_ref()
                 .map_or_else(Vec::new, |record| record.identity.to_vec());
-            if remembered.as_ref().is_none_or(|record| record.seq <= last.seq) {
-                memory.save(&RemoteRecord {
-                    vault: journal.header.vault,
-                    seq: last.seq,
-                    entry: ByteBuf::from(last.hash.to_vec()),
-                    identity: ByteBuf::from(identity),
-                })?;
-            }
+            memory.save(&RemoteRecord {
+                vault: journal.header.vault,
+                seq: last.seq,
+                entry: ByteBuf::from(last.hash.to_vec()),
+                identity: ByteBuf::from(identity),
+                cleaned,
+            })?;
         }
+        (Some(record), _) if cleaned < record.cleaned => {
+            memory.save(&RemoteRecord {
+                cleaned,
+                ..record.clone()
+            })?;
+        }
+        _ => {}
     }
 
     Ok(Verification {
@@ -887,6 +984,7 @@ pub fn verify(
         bytes_checked,
         local: local.as_ref().map(Snapshot::seq),
         unlisted,
+        removed_pending: pending.len() as u64,
         findings,
     })
 }
@@ -1055,16 +1153,42 @@ pub fn restore(
         }
         return Err(remote_problem(&remote, RemoteProblem::NoSuchState { seq }));
     }
+    // A state before a destruction that the remote's HEAD includes lacks
+    // the destroyed dossier's files, which backups delete.
+    if let (first, Some(destroyed)) =
+        removal::first_restorable(journal.entries.iter().map(|(entry, _)| entry), seq, remote_head)
+    {
+        return Err(remote_problem(
+            &remote,
+            RemoteProblem::DestroyedSince {
+                seq,
+                destroyed,
+                first,
+            },
+        ));
+    }
     let keys = remote_keys(&remote, &journal.header, passphrase.clone())?;
     let entries = &journal.entries[..seq as usize];
 
-    let listed = listed_objects(entries);
+    let removed = removal::Removed::collect(entries.iter().map(|(entry, _)| entry));
+    let listed: Vec<(String, [u8; 32])> = listed_objects(entries)
+        .into_iter()
+        .filter(|(name, _)| !removed.contains(name))
+        .collect();
     let wanted: HashSet<&str> = listed.iter().map(|(name, _)| name.as_str()).collect();
     for (name, (size, _)) in &journal.packed {
         if !wanted.contains(name.as_str()) {
-            // An object of a later state, or one no entry lists.
-            std::fs::remove_file(store.file(name))
-                .map_err(|err| Error::io(crate::error::IoAction::Writing, store.file(name), err))?;
+            // An object of a later state, one no entry lists, or one of a
+            // destroyed dossier that a backup has not deleted from the
+            // remote yet. The last kind is overwritten before it is deleted,
+            // as the vault deletes its own.
+            let path = store.file(name);
+            if removed.contains(name) {
+                fsutil::shred(&path)?;
+            } else {
+                std::fs::remove_file(&path)
+                    .map_err(|err| Error::io(crate::error::IoAction::Writing, &path, err))?;
+            }
             files.set(files.get() - 1);
             bytes.set(bytes.get() - size);
         }
@@ -1201,5 +1325,61 @@ fn ensure_new_folder(path: &Path) -> Result<()> {
         Err(_) => Err(Error::DestinationNotEmpty {
             path: path.to_path_buf(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(cleaned: u64) -> RemoteRecord {
+        RemoteRecord {
+            vault: VaultId([7; 16]),
+            seq: 12,
+            entry: ByteBuf::from(vec![1; 32]),
+            identity: ByteBuf::from(vec![2; 32]),
+            cleaned,
+        }
+    }
+
+    /// The memory of a remote as kluis wrote it before `cleaned` existed.
+    #[derive(Serialize)]
+    struct RecordWithoutCleaned {
+        vault: VaultId,
+        seq: u64,
+        entry: ByteBuf,
+        identity: ByteBuf,
+    }
+
+    #[test]
+    fn remote_memory_without_cleaned_still_reads() {
+        let old = cbor::to_vec(&RecordWithoutCleaned {
+            vault: VaultId([7; 16]),
+            seq: 12,
+            entry: ByteBuf::from(vec![1; 32]),
+            identity: ByteBuf::from(vec![2; 32]),
+        });
+        let read: RemoteRecord = cbor::from_slice(&old).unwrap();
+        assert_eq!(read.cleaned, 0);
+        assert!(cbor::to_vec(&record(0)) == old, "0 is written as an absent key");
+
+        let written = cbor::to_vec(&record(9));
+        let read: RemoteRecord = cbor::from_slice(&written).unwrap();
+        assert_eq!(read.cleaned, 9);
+    }
+
+    #[test]
+    fn remote_memory_cleaned_beyond_seq_ignored() {
+        let folder = tempfile::tempdir().unwrap();
+        let memory = RemoteMemory {
+            path: folder.path().join("remotes").join("key"),
+        };
+        memory.save(&record(12)).unwrap();
+        assert_eq!(
+            memory.load(VaultId([7; 16])).map(|record| record.cleaned),
+            Some(12)
+        );
+        memory.save(&record(13)).unwrap();
+        assert!(memory.load(VaultId([7; 16])).is_none());
     }
 }

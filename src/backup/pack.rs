@@ -7,6 +7,10 @@
 //! archive that the stock `tar` tool unpacks into a vault folder. Its member
 //! headers carry no owner, time or anything else: mode 0600, uid and gid 0,
 //! time 0.
+//!
+//! When a destroyed dossier's objects are in a pack, a backup replaces it
+//! with `packs/<first>-<last>-<seq>.tar`: the same members without the
+//! objects that entries up to `seq` removed.
 
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -70,21 +74,46 @@ impl Plan {
                     file: member.name.clone(),
                 }));
             }
-            let mut header = tar::Header::new_ustar();
-            header.set_size(bytes.len() as u64);
-            header.set_mode(0o600);
-            header.set_uid(0);
-            header.set_gid(0);
-            header.set_mtime(0);
-            header.set_entry_type(tar::EntryType::Regular);
-            builder
-                .append_data(&mut header, &member.name, bytes.as_slice())
-                .map_err(|err| Error::io(crate::error::IoAction::Writing, PathBuf::from(self.name()), err))?;
+            append(&mut builder, &member.name, &bytes, &self.name())?;
         }
-        builder
-            .into_inner()
-            .map_err(|err| Error::io(crate::error::IoAction::Writing, PathBuf::from(self.name()), err))
+        finish(builder, &self.name())
     }
+}
+
+/// Returns a pack named `name` with `members` (vault name and bytes), in
+/// the order given. The same members give the same bytes, as a pack that
+/// [`Plan::build`] writes has them.
+pub fn build(name: &str, members: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    let size = members
+        .iter()
+        .map(|(_, bytes)| BLOCK + (bytes.len() as u64).div_ceil(BLOCK) * BLOCK)
+        .sum::<u64>()
+        + 2 * BLOCK;
+    let mut builder = tar::Builder::new(Vec::with_capacity(size as usize));
+    for (member, bytes) in members {
+        append(&mut builder, member, bytes, name)?;
+    }
+    finish(builder, name)
+}
+
+/// Appends one member with the fixed header fields of a pack.
+fn append(builder: &mut tar::Builder<Vec<u8>>, member: &str, bytes: &[u8], pack: &str) -> Result<()> {
+    let mut header = tar::Header::new_ustar();
+    header.set_size(bytes.len() as u64);
+    header.set_mode(0o600);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_mtime(0);
+    header.set_entry_type(tar::EntryType::Regular);
+    builder
+        .append_data(&mut header, member, bytes)
+        .map_err(|err| Error::io(crate::error::IoAction::Writing, PathBuf::from(pack), err))
+}
+
+fn finish(builder: tar::Builder<Vec<u8>>, pack: &str) -> Result<Vec<u8>> {
+    builder
+        .into_inner()
+        .map_err(|err| Error::io(crate::error::IoAction::Writing, PathBuf::from(pack), err))
 }
 
 /// Returns the remote name of the pack of entries `first` to `last`.
@@ -92,18 +121,34 @@ pub fn pack_name(first: u64, last: u64) -> String {
     format!("{PACKS_DIR}/{first:012}-{last:012}.tar")
 }
 
-/// Parses a pack's remote name into its first and last entry.
+/// Returns the name of the pack that replaces a pack of entries `first` to
+/// `last` once the objects that entries up to `removed_by` removed are
+/// taken out of it.
+pub fn rewritten_name(first: u64, last: u64, removed_by: u64) -> String {
+    format!("{PACKS_DIR}/{first:012}-{last:012}-{removed_by:012}.tar")
+}
+
+/// Parses a pack's remote name, `packs/<first>-<last>.tar` or
+/// `packs/<first>-<last>-<seq>.tar` with numbers of 12 digits, into its
+/// first and last entry.
 pub fn parse_name(name: &str) -> Option<(u64, u64)> {
     let rest = name
         .strip_prefix(PACKS_DIR)?
         .strip_prefix('/')?
         .strip_suffix(".tar")?;
-    let (first, last) = rest.split_once('-')?;
-    if first.len() != 12 || last.len() != 12 {
-        return None;
+    let numbers: Vec<u64> = rest
+        .split('-')
+        .map(|part| {
+            (part.len() == 12 && part.bytes().all(|byte| byte.is_ascii_digit()))
+                .then(|| part.parse().ok())
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    match numbers[..] {
+        [first, last] if first >= 1 && first <= last => Some((first, last)),
+        [first, last, removed_by] if first >= 1 && first <= last && removed_by >= 1 => Some((first, last)),
+        _ => None,
     }
-    let (first, last) = (first.parse().ok()?, last.parse().ok()?);
-    (first >= 1 && first <= last).then_some((first, last))
 }
 
 /// Splits entries into packs. `entries` yields, in journal order, each
@@ -239,6 +284,46 @@ mod tests {
     }
 
     #[test]
+    fn rebuilt_pack_matches_built_pack() {
+        let folder = tempfile::tempdir().unwrap();
+        let plan = Plan {
+            first: 1,
+            last: 1,
+            members: vec![
+                member(folder.path(), "objects/ab/ab000000000000000000000000000001", 700),
+                member(folder.path(), "objects/cd/cd000000000000000000000000000002", 3),
+                member(folder.path(), "journal/000000000001", 512),
+            ],
+        };
+        let built = plan.build().unwrap();
+        let mut members = Vec::new();
+        read(&plan.name(), &built, |name, bytes| {
+            members.push((name.to_string(), bytes));
+            Ok(())
+        })
+        .unwrap();
+        assert!(build(&plan.name(), &members).unwrap() == built);
+
+        members.remove(1);
+        let name = rewritten_name(1, 1, 2);
+        let rebuilt = build(&name, &members).unwrap();
+        let mut names = Vec::new();
+        read(&name, &rebuilt, |member, _| {
+            names.push(member.to_string());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            names,
+            [
+                "objects/ab/ab000000000000000000000000000001",
+                "journal/000000000001"
+            ]
+        );
+        assert_eq!(rebuilt.len(), built.len() - 1024);
+    }
+
+    #[test]
     fn damaged_member_is_never_packed() {
         let folder = tempfile::tempdir().unwrap();
         let mut good = member(folder.path(), "journal/000000000001", 10);
@@ -270,7 +355,19 @@ mod tests {
     #[test]
     fn names_round_trip_and_reject_others() {
         assert_eq!(parse_name(&pack_name(3, 900)), Some((3, 900)));
+        assert_eq!(parse_name(&rewritten_name(3, 900, 901)), Some((3, 900)));
         assert_eq!(parse_name("packs/000000000005-000000000004.tar"), None);
+        assert_eq!(
+            parse_name("packs/000000000001-000000000004-000000000000.tar"),
+            None
+        );
+        assert_eq!(
+            parse_name("packs/000000000001-000000000004-000000000005-000000000006.tar"),
+            None
+        );
+        assert_eq!(parse_name("packs/000000000001-000000000004-5.tar"), None);
+        assert_eq!(parse_name("packs/000000000001-+00000000004.tar"), None);
+        assert_eq!(parse_name("packs/000000000001-000000000004-.tar"), None);
         assert_eq!(parse_name("packs/x.tar"), None);
         assert!(is_vault_name("journal/000000000001"));
         assert!(!is_vault_name("journal/000000000000"));

@@ -530,6 +530,22 @@ impl Remote {
             .map_err(|err| self.failed(&err))
     }
 
+    /// Deletes several files, up to [`CONCURRENCY`] at a time. A missing
+    /// file is not an error.
+    pub fn delete_many(&self, names: &[String]) -> Result<()> {
+        let operator = &self.operator;
+        self.run(async {
+            let mut deletions = stream::iter(names)
+                .map(|name| operator.delete(name))
+                .buffer_unordered(CONCURRENCY);
+            while let Some(result) = deletions.next().await {
+                result?;
+            }
+            Ok(())
+        })
+        .map_err(|err| self.failed(&err))
+    }
+
     /// Streams a file to `sink` in parts, without holding all of it.
     pub fn download(&self, name: &str, mut sink: impl FnMut(&[u8]) -> Result<()>) -> Result<bool> {
         let operator = &self.operator;
@@ -775,11 +791,13 @@ fn remote_error(target: &Target, err: &opendal::Error) -> Error {
         ErrorKind::ConfigInvalid if status.is_none() => RemoteProblem::Invalid,
         _ => RemoteProblem::Refused { status },
     };
-    // A folder remote has no network: what fails there is the disk.
+    // A folder remote has no network and no login: what fails there is the
+    // disk, or the file system's permissions.
     let problem = match (target, problem) {
-        (Target::Folder { .. }, RemoteProblem::Refused { .. } | RemoteProblem::Unreachable) => {
-            RemoteProblem::FolderFailed
-        }
+        (
+            Target::Folder { .. },
+            RemoteProblem::Refused { .. } | RemoteProblem::Unreachable | RemoteProblem::Denied,
+        ) => RemoteProblem::FolderFailed,
         (_, problem) => problem,
     };
     Error::Remote {

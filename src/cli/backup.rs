@@ -131,23 +131,26 @@ pub fn backup(context: &Context, args: BackupArgs) -> Result<()> {
             "{}",
             fl!("backup-up-to-date", remote = location, seq = summary.after)
         );
-        return Ok(());
+    } else {
+        out!(
+            "{}",
+            fl!(
+                "backup-done",
+                remote = location,
+                before = summary.before,
+                after = summary.after,
+                files = summary.files,
+                objects = summary.objects,
+                entries = summary.entries,
+                size = size_text(summary.bytes)
+            )
+        );
     }
-    out!(
-        "{}",
-        fl!(
-            "backup-done",
-            remote = location,
-            before = summary.before,
-            after = summary.after,
-            files = summary.files,
-            objects = summary.objects,
-            entries = summary.entries,
-            size = size_text(summary.bytes)
-        )
-    );
     if summary.already_there > 0 {
         out!("{}", fl!("backup-resumed", count = summary.already_there));
+    }
+    if summary.removed > 0 {
+        out!("{}", fl!("backup-removed", count = summary.removed));
     }
     Ok(())
 }
@@ -165,6 +168,7 @@ fn summary_json(remote: &str, summary: &BackupSummary, seconds: f64) -> String {
         "bytes": summary.bytes,
         "already_there": summary.already_there,
         "repaired_rollback": summary.repaired_rollback,
+        "removed": summary.removed,
         "seconds": (seconds * 1000.0).round() / 1000.0,
     })
     .to_string()
@@ -345,6 +349,15 @@ fn print_verification(location: &str, depth: Depth, verification: &Verification,
             fl!("remote-check-unlisted", count = verification.unlisted)
         );
     }
+    if verification.removed_pending > 0 {
+        out!(
+            "  {}",
+            fl!(
+                "remote-check-removed-pending",
+                count = verification.removed_pending
+            )
+        );
+    }
     if verification.findings.is_empty() {
         out!("{}", fl!("check-clean"));
         return Ok(());
@@ -398,6 +411,7 @@ fn verification_json(location: &str, depth: Depth, verification: &Verification) 
         "bytes_checked": verification.bytes_checked,
         "local": verification.local,
         "unlisted": verification.unlisted,
+        "removed_pending": verification.removed_pending,
         "clean": verification.findings.is_empty(),
         "findings": findings,
     })

@@ -191,7 +191,26 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-destination-not-empty", path = path.display().to_string()),
             Some(fl!("hint-destination-not-empty")),
         ),
-        Error::Remote { remote, problem } => remote_report(remote, problem),
+        Error::Remote { remote, problem } => {
+            let (code, text, hint) = remote_problem_report(problem);
+            report(
+                code,
+                fl!("error-remote", remote = remote.to_string(), problem = text),
+                Some(hint),
+            )
+        }
+        Error::RemovalFailed { remote, problem } => {
+            let (code, text, hint) = remote_problem_report(problem);
+            report(
+                code,
+                fl!(
+                    "error-remote-removal",
+                    remote = remote.to_string(),
+                    problem = text
+                ),
+                Some(format!("{hint} {}", fl!("hint-remote-removal"))),
+            )
+        }
         Error::RemoteProblemsFound {
             count,
             rolled_back_only,
@@ -497,8 +516,9 @@ fn io_reason(source: &std::io::Error) -> String {
     }
 }
 
-fn remote_report(remote: &str, problem: &RemoteProblem) -> Report {
-    let (code, text, hint) = match problem {
+/// Returns the exit code, the text and the hint of a remote's problem.
+fn remote_problem_report(problem: &RemoteProblem) -> (u8, String, String) {
+    match problem {
         RemoteProblem::Invalid => (
             code::INVALID_INPUT,
             fl!("remote-problem-invalid"),
@@ -587,6 +607,15 @@ fn remote_report(remote: &str, problem: &RemoteProblem) -> Report {
             fl!("remote-problem-no-such-state", seq = seq),
             fl!("hint-remote-no-such-state"),
         ),
+        RemoteProblem::DestroyedSince {
+            seq,
+            destroyed,
+            first,
+        } => (
+            code::NOT_FOUND,
+            fl!("remote-problem-destroyed-since", seq = seq, destroyed = destroyed),
+            fl!("hint-remote-destroyed-since", first = first),
+        ),
         RemoteProblem::Damaged(damage) => (
             code::DAMAGED,
             fl!("remote-problem-damaged", what = damage_text(damage)),
@@ -597,12 +626,7 @@ fn remote_report(remote: &str, problem: &RemoteProblem) -> Report {
             fl!("remote-problem-refused"),
             fl!("hint-remote-unreachable"),
         ),
-    };
-    report(
-        code,
-        fl!("error-remote", remote = remote.to_string(), problem = text),
-        Some(hint),
-    )
+    }
 }
 
 pub(super) fn damage_text(damage: &Damage) -> String {
