@@ -138,5 +138,17 @@ fi
 echo "(no client name is readable anywhere in the backup folder)"
 
 echo
+echo "== Bastiaan asks for his data to be erased (AVG art. 17)."
+echo "   The couple record goes first: its joint notes are about him too."
+run destroy K-2026-017 --reason client-request --yes
+run destroy 2026-042 --reason client-request --yes
+run list
+run check --full
+echo
+echo "   The next backup deletes their files from the backup folder as well:"
+run backup "$work/backup-disk"
+run remote check --full "$work/backup-disk"
+
+echo
 echo "== The vault folder holds no names: only encrypted, randomly named files"
 (cd "$KLUIS_VAULT" && find . -type f | sort | head -n 12 && echo "… $(find . -type f | wc -l) files in all")
