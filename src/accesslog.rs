@@ -162,11 +162,22 @@ pub fn for_client(
         }
     }
     // A destroyed couple record keeps its place in each partner's log: the
-    // reads of it (its items are gone, so they are not named) and its
-    // destruction. Its disclosures are left out, because which paragraphs
-    // were about whom went with its notes.
+    // reads of it, its disclosures that concern the client, and its
+    // destruction. Its items are gone, so they are counted, not named.
     if !client.is_couple() {
         for (destroyed_at, record) in vault.destroyed_couples_of(client.id) {
+            for (time, disclosure) in vault.disclosures() {
+                if !in_period(*time) {
+                    continue;
+                }
+                if let Some(event) = destroyed_disclosure(client, record.dossier, disclosure) {
+                    entries.push(LogEntry {
+                        time: *time,
+                        dossier: record.dossier,
+                        event,
+                    });
+                }
+            }
             for (time, access) in vault.accesses() {
                 if access.dossier == record.dossier && in_period(*time) {
                     let items = if access.items.is_empty() {
@@ -214,6 +225,47 @@ pub fn for_client(
     }
     entries.sort_by_key(|entry| entry.time);
     Ok(entries)
+}
+
+/// Returns the part of a disclosure that concerns the client among the
+/// items of the destroyed couple record `couple`. Which paragraph was about
+/// whom went with the notes, so an item counts when it went to the client,
+/// or went out under one of the client's consents.
+fn destroyed_disclosure(client: &Dossier, couple: DossierId, record: &DisclosureRecord) -> Option<LogEvent> {
+    let prefix = format!("{couple}/");
+    let to_client = record.recipient == RecipientRecord::Person(client.id);
+    let under_client_consent = |consents: &[TokenId]| {
+        consents
+            .iter()
+            .any(|used| client.consents.iter().any(|own| own.token == *used))
+    };
+    let mine: Vec<_> = record
+        .items
+        .iter()
+        .filter(|item| item.item.starts_with(&prefix))
+        .filter(|item| to_client || under_client_consent(&item.consents))
+        .collect();
+    if mine.is_empty() {
+        return None;
+    }
+    let disclosed: Vec<_> = mine
+        .iter()
+        .filter(|item| item.allowed && record.written)
+        .collect();
+    let mut consents: Vec<TokenId> = disclosed
+        .iter()
+        .flat_map(|item| item.consents.iter().copied())
+        .collect();
+    consents.sort_by_key(|id| id.0);
+    consents.dedup();
+    Some(LogEvent::Disclosure {
+        recipient: record.recipient.clone(),
+        disclosed: vec![ItemName::Unknown; disclosed.len()],
+        withheld: mine.len() - disclosed.len(),
+        consents,
+        written: record.written,
+        encrypted_to: record.encrypted_to.clone(),
+    })
 }
 
 /// Returns the part of a disclosure that concerns `dossier`'s items about

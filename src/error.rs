@@ -94,8 +94,19 @@ pub enum Error {
     SamePartner,
     #[error("registration number {registration} belonged to a destroyed dossier")]
     RegistrationOfDestroyed { registration: String },
-    #[error("{registration} is a partner in couple record {couple}")]
-    PartnerInCouple { registration: String, couple: String },
+    #[error("{registration} is a partner in couple records {couples:?}")]
+    PartnerInCouple {
+        registration: String,
+        couples: Vec<String>,
+    },
+    #[error("{registration} was destroyed, but {left} of its files could not be deleted: {cause}")]
+    DestroyIncomplete {
+        registration: String,
+        left: usize,
+        cause: Box<Error>,
+    },
+    #[error("dossier {registration} was destroyed")]
+    DossierDestroyed { registration: String, date: String },
     #[error("the editor {editor} failed")]
     EditorFailed { editor: String },
     #[error("no memory-backed folder for the editor's file")]
@@ -152,7 +163,7 @@ pub enum Error {
     #[error("the restore was not accepted")]
     RestoreNotAccepted,
     #[error("the destruction was not confirmed")]
-    DestroyNotConfirmed,
+    DestroyNotConfirmed { typed: Option<String> },
     #[error("the check of the remote found {count} problems")]
     RemoteProblemsFound {
         count: usize,

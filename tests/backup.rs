@@ -29,7 +29,10 @@ use serde_json::Value;
 
 use common::http::{self, encode_path, Response};
 use common::servers::{self, S3Server, WebdavServer};
-use common::{kluis, memory_beside, run_command, sample, walk_files, Output, TestVault, ENGLISH, PASSPHRASE};
+use common::{
+    kluis, memory_beside, run_command, sample, walk_files, Output, TestVault, Undeletable, ENGLISH,
+    PASSPHRASE,
+};
 
 /// Exit codes of `kluis` (README, "Exit status").
 const EXIT_LOCKED_OUT: i32 = 3;
@@ -1633,7 +1636,7 @@ fn removes_destroyed_dossier(kind: Kind) {
         ],
     );
     refused.expect_error(
-        EXIT_NOT_FOUND,
+        EXIT_REFUSED,
         &format!(
             "error: backup remote {}: its state at journal entry {} cannot be restored whole: a dossier in it was destroyed in entry {destroyed_at}, and backups delete the files of a destroyed dossier",
             remote.shown,
@@ -1779,53 +1782,6 @@ fn folder_removes_destroyed_dossier_from_packs() {
     assert!(!root.join(&pack).exists(), "--repair deletes the unreadable pack");
     let report = check_json(&remote, &vault.path, true, 0);
     assert_eq!(report["clean"], true, "{report}");
-}
-
-/// Makes a file immune to deletion for as long as it lives: immutable
-/// (`chattr +i`, which the file system must support) when the tests run as
-/// root, whom permissions do not stop, or else in a folder without write
-/// permission, which also stops new files there.
-enum Undeletable {
-    Immutable(PathBuf),
-    ReadOnlyFolder(PathBuf),
-}
-
-impl Undeletable {
-    #[track_caller]
-    fn new(file: &Path) -> Self {
-        use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        let as_root = fs::metadata(file).unwrap().uid() == 0;
-        if as_root {
-            let status = std::process::Command::new("chattr")
-                .arg("+i")
-                .arg(file)
-                .status()
-                .expect("chattr runs");
-            assert!(status.success(), "chattr +i {} failed", file.display());
-            Undeletable::Immutable(file.to_path_buf())
-        } else {
-            let folder = file.parent().unwrap().to_path_buf();
-            fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
-            Undeletable::ReadOnlyFolder(folder)
-        }
-    }
-}
-
-impl Drop for Undeletable {
-    fn drop(&mut self) {
-        use std::os::unix::fs::PermissionsExt;
-        match self {
-            Undeletable::Immutable(file) => {
-                let _ = std::process::Command::new("chattr")
-                    .arg("-i")
-                    .arg(&*file)
-                    .status();
-            }
-            Undeletable::ReadOnlyFolder(folder) => {
-                let _ = fs::set_permissions(&*folder, fs::Permissions::from_mode(0o700));
-            }
-        }
-    }
 }
 
 /// The old pack cannot be deleted, so the removal stops after `HEAD`: the

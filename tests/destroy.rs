@@ -15,10 +15,11 @@ use kluis::ids::ObjectId;
 use kluis::model::{Access, Vault};
 use kluis::store::Store;
 
-use common::{memory_beside, sample, TestVault, DUTCH, ENGLISH, PASSPHRASE};
+use common::{memory_beside, sample, TestVault, Undeletable, DUTCH, ENGLISH, PASSPHRASE};
 
 const EXIT_NOT_FOUND: i32 = 4;
 const EXIT_REFUSED: i32 = 7;
+const EXIT_IO: i32 = 9;
 const EXIT_INVALID_INPUT: i32 = 10;
 const EXIT_ROLLED_BACK: i32 = 11;
 
@@ -68,7 +69,7 @@ fn destroy_person_deletes_every_file() {
 
     let output = vault.ok(&["destroy", sample::A, "--reason", "client-request", "--yes"]);
     output.expect_stderr_line(&format!(
-        "This destroys the dossier of {} ({}): one note, one attachment and 0 consents, in 5 files.",
+        "This destroys the dossier of {} ({}): 1 note, 0 working notes, 1 attachment and 0 consents, in 5 files.",
         sample::A_NAME,
         sample::A
     ));
@@ -118,7 +119,12 @@ fn destroy_person_deletes_every_file() {
 
     let check = vault.ok(&["check", "--full"]);
     assert!(check.stdout.contains(CLEAN), "{}", check.stdout);
-    vault.run(&["show", sample::A]).expect_code(EXIT_NOT_FOUND);
+    let date = jiff::Zoned::now().date().to_string();
+    vault.run(&["show", sample::A]).expect_error(
+        EXIT_NOT_FOUND,
+        &format!("error: {} was destroyed on {date}; its files are gone", sample::A),
+        "hint: `kluis list` shows destroyed dossiers with the date and the reason.",
+    );
     // The number names the destroyed dossier in the journal for good.
     vault
         .run(&[
@@ -157,7 +163,7 @@ fn destroy_partner_after_couple_record() {
                 sample::COUPLE
             ),
             &format!(
-                "hint: Destroy the couple record first, if the other partner's interests allow it: kluis destroy {}",
+                "hint: Destroy the couple record first, if the other partner's interests allow it: kluis destroy {} --reason REASON",
                 sample::COUPLE
             ),
         );
@@ -167,9 +173,17 @@ fn destroy_partner_after_couple_record() {
         format!("{}\n", sample::COUPLE),
     );
     unconfirmed.expect_code(EXIT_REFUSED);
-    unconfirmed.expect_stderr_line("error: the registration number was not typed, so nothing was destroyed");
+    unconfirmed.expect_stderr_line(
+        "error: there is no terminal to type the registration number at, so nothing was destroyed",
+    );
+    unconfirmed.expect_stderr_line("hint: Run the command in a terminal, or add --yes in a script.");
     assert_eq!(vault.journal_len(), entries);
     assert_eq!(object_names(&vault), files);
+
+    // B received paragraphs about A under A's consent: A's log keeps that.
+    let key = common::AgeKey::generate(vault.folder());
+    let (export, _) = vault.export(&["--for", sample::B, "--about", sample::A], &key, "for-b.age");
+    export.expect_code(0);
 
     vault.ok(&["destroy", sample::COUPLE, "--reason", "client-request", "--yes"]);
     let couple_files = last_removed(&vault);
@@ -191,6 +205,13 @@ fn destroy_partner_after_couple_record() {
         consents.stdout
     );
     let log = vault.ok(&["log", sample::A]);
+    let disclosed_joint = log.stdout.lines().any(|line| {
+        line.contains(&format!(
+            "items no longer listed of the couple record {} (destroyed)",
+            sample::COUPLE
+        ))
+    });
+    assert!(disclosed_joint, "{}", log.stdout);
     assert!(
         log.stdout.lines().any(|line| line.ends_with(&format!(
             "the couple record {} was destroyed by {}, at the request of the client",
@@ -233,7 +254,7 @@ fn next_change_finishes_interrupted_destruction() {
     let check = vault.ok(&["check"]);
     for name in &removed {
         let line = format!(
-            "  {name} belongs to a destroyed dossier and was not yet deleted, because the destruction was interrupted; kluis never reads it, and the next change deletes it"
+            "  {name} belongs to a destroyed dossier and was not yet deleted, because deleting it was interrupted or failed; kluis never reads it, and the next change deletes it"
         );
         assert!(check.stdout_lines().contains(&line.as_str()), "{}", check.stdout);
     }
@@ -254,7 +275,7 @@ fn destroy_in_dutch() {
     vault.ok(&["destroy", sample::COUPLE, "--reason", "retention-ended", "--yes"]);
     let output = vault.ok(&["destroy", sample::B, "--reason", "client-request", "--yes"]);
     output.expect_stderr_line(&format!(
-        "Dit vernietigt het dossier van {} ({}): 2 aantekeningen, 0 bijlagen en 0 toestemmingen, in 4 bestanden.",
+        "Dit vernietigt het dossier van {} ({}): 2 aantekeningen, 0 werkaantekeningen, 0 bijlagen en 0 toestemmingen, in 4 bestanden.",
         sample::B_NAME,
         sample::B
     ));
@@ -274,8 +295,12 @@ fn destroy_in_dutch() {
         .run(&["destroy", sample::B, "--reason", "client-request", "--yes"])
         .expect_error(
             EXIT_NOT_FOUND,
-            &format!("fout: er is geen dossier {}", sample::B),
-            "tip: Met kluis list zie je de registratienummers.",
+            &format!(
+                "fout: {} is vernietigd op {}; de bestanden zijn weg",
+                sample::B,
+                jiff::Zoned::now().date()
+            ),
+            "tip: `kluis list` toont vernietigde dossiers met de datum en de reden.",
         );
 }
 
@@ -294,4 +319,51 @@ fn destroyed_dossier_cannot_come_back() {
     show.expect_code(EXIT_ROLLED_BACK);
     assert!(!show.stdout.contains(sample::A_INTAKE_TEXT));
     vault.run(&["list"]).expect_code(EXIT_ROLLED_BACK);
+}
+
+#[test]
+fn failed_deletion_deletes_the_rest() {
+    let vault = TestVault::single_client(ENGLISH);
+    let opened = open(&vault);
+    let note = opened.dossiers()[0].notes[0].object;
+    drop(opened);
+    let note_file = vault.path.join(Store::object_name(note));
+    let blocker = Undeletable::new(&note_file);
+
+    let output = vault.run(&["destroy", sample::A, "--reason", "client-request", "--yes"]);
+    output.expect_code(EXIT_IO);
+    let error = output.stderr_lines()[output.stderr_lines().len() - 2];
+    assert!(
+        error.starts_with(&format!(
+            "error: {} is destroyed in the journal, but 1 of its files could not be deleted: ",
+            sample::A
+        )),
+        "{}",
+        output.stderr
+    );
+    output.expect_stderr_line(
+        "hint: Fix the cause; the next change to the vault deletes the files, `kluis check` lists them until then, and kluis never reads them.",
+    );
+    // Every other file went, the key object first among them.
+    let left = object_names(&vault);
+    assert_eq!(left, BTreeSet::from([Store::object_name(note)]));
+
+    let check = vault.ok(&["check"]);
+    assert!(check
+        .stdout
+        .contains("belongs to a destroyed dossier and was not yet deleted"));
+    drop(blocker);
+    vault.ok(&["list"]);
+    assert!(note_file.exists(), "a read-only command deleted a file");
+    vault.ok(&[
+        "person",
+        "add",
+        "--registration",
+        "2026-099",
+        "--name",
+        "Iemand Anders",
+        "--start",
+        sample::START,
+    ]);
+    assert!(!note_file.exists(), "the next change left the file");
 }

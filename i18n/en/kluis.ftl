@@ -19,7 +19,7 @@ cli-heading-usage = Usage:
 cli-heading-commands = Commands:
 cli-heading-arguments = Arguments:
 cli-heading-options = Options:
-cli-exit-status = Exit status: 0 success, 1 internal error, 2 invalid command line, 3 vault could not be unlocked or remote denied access, 4 not found, 5 damaged vault or file, 6 consent missing or invalid, 7 refused for safety (file exists, terminal, not confirmed), 8 vault in use by another kluis program, 9 disk or file system error or remote unreachable, 10 invalid input, 11 vault or remote older than or diverging from what this computer verified.
+cli-exit-status = Exit status: 0 success, 1 internal error, 2 invalid command line, 3 vault could not be unlocked or remote denied access, 4 not found, 5 damaged vault or file, 6 consent missing or invalid, 7 refused for safety (file exists, terminal, not confirmed, partner in a couple record), 8 vault in use by another kluis program, 9 disk or file system error or remote unreachable, 10 invalid input, 11 vault or remote older than or diverging from what this computer verified.
 cli-vault = Folder of the vault [default: kluis in your data folder]
 cli-passphrase-file = Read the passphrase from the first line of this file (for scripts; KLUIS_PASSPHRASE may hold the passphrase itself)
 cli-lang = Language of messages: nl or en [default: from the locale]
@@ -444,8 +444,14 @@ error-empty-paragraph = paragraph { $paragraph } of the joint note has a tag but
 error-same-partner = a couple record needs two different person dossiers
 error-registration-destroyed = registration number { $registration } belonged to a dossier that was destroyed, and stays with it in the journal
 hint-registration-destroyed = Give the new dossier another number; `kluis list` shows the numbers of destroyed dossiers too.
-error-partner-in-couple = { $registration } is a partner in couple record { $couple }, whose joint notes are about this client too, so nothing was destroyed
-hint-partner-in-couple = Destroy the couple record first, if the other partner's interests allow it: kluis destroy { $couple }
+error-partner-in-couple = { $registration } is a partner in { $count ->
+    [one] couple record { $couples }, whose joint notes are
+   *[other] the couple records { $couples }, whose joint notes are
+} about this client too, so nothing was destroyed
+hint-partner-in-couple = Destroy { $count ->
+    [one] the couple record
+   *[other] each couple record
+} first, if the other partner's interests allow it: kluis destroy { $couple } --reason REASON
 error-editor-failed = the editor { $editor } did not finish successfully, so nothing was stored
 hint-editor-failed = Set EDITOR to your editor, or give the note with --file.
 error-no-private-temp = there is no memory-backed folder for the editor's file, and kluis does not put note text on disk
@@ -520,8 +526,21 @@ cli-destroy-yes = Do not ask to type the registration number
 destroy-what-person = the dossier of { $name } ({ $registration })
 destroy-what-couple = the couple record { $registration }
 destroy-summary = This destroys { $what }: { $notes ->
-    [one] one note
+    [one] 1 note
    *[other] { $notes } notes
+}, { $working ->
+    [one] 1 working note
+   *[other] { $working } working notes
+}, { $attachments ->
+    [one] 1 attachment
+   *[other] { $attachments } attachments
+} and { $consents ->
+    [one] 1 consent
+   *[other] { $consents } consents
+}, in { $files ->
+    [one] 1 file
+   *[other] { $files } files
+}.
 }, { $attachments ->
     [one] one attachment
    *[other] { $attachments } attachments
@@ -535,13 +554,23 @@ destroy-summary = This destroys { $what }: { $notes ->
 destroy-warning = No one can read it afterwards, you included, also not with the recovery key. The journal keeps only that it existed, what was disclosed from it, and when and why it was destroyed. Copies elsewhere (backups, old copies of the vault folder) keep it until they are removed too.
 destroy-confirm = Type the registration number { $registration } to destroy it:
 destroy-done = { $registration } is destroyed: { $files ->
-    [one] one file was
+    [one] 1 file was
    *[other] { $files } files were
 } overwritten and deleted. The journal records it in entry { $seq }.
+} overwritten and deleted. The journal records it in entry { $seq }.
 destroy-backups = The next `kluis backup` to each remote deletes the files there too. A remote that keeps old versions of files keeps them until its own retention removes them.
-error-destroy-not-confirmed = the registration number was not typed, so nothing was destroyed
-hint-destroy-not-confirmed = Type the registration number exactly at the question, or add --yes in a script.
 destroyed-dossier = { $registration } (destroyed)
+error-destroy-no-terminal = there is no terminal to type the registration number at, so nothing was destroyed
+hint-destroy-no-terminal = Run the command in a terminal, or add --yes in a script.
+error-destroy-mistyped = you typed “{ $typed }”, not the registration number, so nothing was destroyed
+hint-destroy-mistyped = Type the registration number exactly as `kluis list` shows it.
+error-destroy-incomplete = { $registration } is destroyed in the journal, but { $count ->
+    [one] 1 of its files
+   *[other] { $count } of its files
+} could not be deleted: { $problem }
+hint-destroy-incomplete = Fix the cause; the next change to the vault deletes the files, `kluis check` lists them until then, and kluis never reads them.
+error-dossier-destroyed = { $registration } was destroyed on { $date }; its files are gone
+hint-dossier-destroyed = `kluis list` shows destroyed dossiers with the date and the reason.
 list-destroyed = { $registration }: destroyed on { $date }, { $reason }
 destroy-reason-client-request = at the request of the client
 destroy-reason-retention-ended = the retention period had ended
@@ -565,7 +594,7 @@ check-invalid-statement = { $what } in { $whose } is not valid: { $reason }
 check-stray = the file { $file } was not written by kluis: no journal entry lists it, and kluis never reads it; if you did not put it there, someone else did
 check-leftover = { $file } is left over from an interrupted write; it is safe to delete
 check-unlisted = { $file } is encrypted to this vault's keys, but no journal entry lists it, so kluis never reads it: a write was interrupted, or it is work from another copy of the vault
-check-not-yet-shredded = { $file } belongs to a destroyed dossier and was not yet deleted, because the destruction was interrupted; kluis never reads it, and the next change deletes it
+check-not-yet-shredded = { $file } belongs to a destroyed dossier and was not yet deleted, because deleting it was interrupted or failed; kluis never reads it, and the next change deletes it
 check-first-here = This computer had not verified this vault before; from now on it notices when the vault is rolled back.
 check-item-record = the key or the details (name, registration number)
 check-item-note = note { $number }
@@ -582,7 +611,7 @@ check-whose-registration = the dossier { $registration }
 check-whose-unnamed = a dossier created on { $date } (its name cannot be read)
 accept-restore-rolled-back = This computer verified entry { $seen } of this vault before; the vault now ends at entry { $found }. What was recorded after entry { $found } is not in this copy.
 accept-restore-forked = Entry { $seq } of this vault differs from the one this computer verified before; the vault now ends at entry { $found }. Work recorded in the other copy is not in this one.
-accept-restore-warning = A consent withdrawn after this copy was made counts as given again, and disclosures after it are not in its log. Check the consents before the next export.
+accept-restore-warning = A consent withdrawn after this copy was made counts as given again, a dossier destroyed after it is back and must be destroyed again, and disclosures after it are not in its log. Check the consents and `kluis list` before the next export.
 accept-restore-confirm = Accept this state of the vault and record that in its journal? [yes/no]
 accept-restore-nothing = This vault extends the state this computer verified before; there is nothing to accept.
 accept-restore-done = Accepted. The journal records it in entry { $seq }.
@@ -602,7 +631,10 @@ log-items-in-couple = { $items } of the couple record { $registration }
 log-item-overview = the dossier's details and list of items
 log-item-paragraph = paragraph { $paragraph } of note { $note }
 log-item-attachment = attachment { $number }
-log-item-unknown = an item no longer listed
+log-items-unknown = { $count ->
+    [one] an item no longer listed
+   *[other] { $count } items no longer listed
+}
 log-document-intro = This overview lists every time your dossier was viewed in the practice's records system, and every time data from it was shared, with whom and under which consent. Times are in Dutch time.
 log-document-made = Made on { $date } by kluis. Fingerprint of the counsellor's key: { $counsellor }
 log-written = Access log written to { $path }.
@@ -673,8 +705,9 @@ remote-check-unlisted = { $count ->
    *[other] { $count } objects are
 } there that no journal entry lists, as an interrupted backup leaves them; the next backup completes it.
 remote-check-removed-pending = { $count ->
-    [one] 1 file of a destroyed dossier is
-   *[other] { $count } files of destroyed dossiers are
+    [one] 1 file of a destroyed dossier is still on the remote; the next `kluis backup` from this computer removes it.
+   *[other] { $count } files of destroyed dossiers are still on the remote; the next `kluis backup` from this computer removes them.
+}
 } still on the remote; the next `kluis backup` from this computer removes them.
 remote-finding-missing = the file { $file } is missing from the remote
 remote-finding-modified = the file { $file } on the remote differs from what the journal recorded

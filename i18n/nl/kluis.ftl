@@ -19,7 +19,7 @@ cli-heading-usage = Gebruik:
 cli-heading-commands = Opdrachten:
 cli-heading-arguments = Argumenten:
 cli-heading-options = Opties:
-cli-exit-status = Afsluitstatus: 0 gelukt, 1 interne fout, 2 ongeldige opdrachtregel, 3 kluis kon niet worden ontgrendeld of opslag weigerde toegang, 4 niet gevonden, 5 kluis of bestand beschadigd, 6 toestemming ontbreekt of is ongeldig, 7 geweigerd voor de veiligheid (bestand bestaat al, uitvoer naar terminal, niet bevestigd), 8 kluis is in gebruik door een andere kluis-opdracht, 9 fout in schijf of bestandssysteem of opslag onbereikbaar, 10 ongeldige invoer, 11 kluis of opslag ouder dan of afwijkend van wat deze computer eerder controleerde.
+cli-exit-status = Afsluitstatus: 0 gelukt, 1 interne fout, 2 ongeldige opdrachtregel, 3 kluis kon niet worden ontgrendeld of opslag weigerde toegang, 4 niet gevonden, 5 kluis of bestand beschadigd, 6 toestemming ontbreekt of is ongeldig, 7 geweigerd voor de veiligheid (bestand bestaat al, uitvoer naar terminal, niet bevestigd, partner in een koppeldossier), 8 kluis is in gebruik door een andere kluis-opdracht, 9 fout in schijf of bestandssysteem of opslag onbereikbaar, 10 ongeldige invoer, 11 kluis of opslag ouder dan of afwijkend van wat deze computer eerder controleerde.
 cli-vault = Map van de kluis [standaard: de map kluis in je gegevensmap]
 cli-passphrase-file = De wachtwoordzin lezen uit de eerste regel van dit bestand (voor scripts; KLUIS_PASSPHRASE mag ook de wachtwoordzin zelf bevatten)
 cli-lang = Taal van de meldingen: nl of en [standaard: volgens de taalinstelling van het systeem]
@@ -444,8 +444,14 @@ error-empty-paragraph = alinea { $paragraph } van de gezamenlijke aantekening he
 error-same-partner = een koppeldossier heeft twee verschillende cliëntdossiers nodig
 error-registration-destroyed = registratienummer { $registration } hoorde bij een dossier dat is vernietigd, en blijft daar in het logboek bij horen
 hint-registration-destroyed = Geef het nieuwe dossier een ander nummer; `kluis list` toont ook de nummers van vernietigde dossiers.
-error-partner-in-couple = { $registration } is partner in koppeldossier { $couple }, waarvan de gezamenlijke aantekeningen ook over deze cliënt gaan, dus er is niets vernietigd
-hint-partner-in-couple = Vernietig eerst het koppeldossier, als de belangen van de andere partner dat toelaten: kluis destroy { $couple }
+error-partner-in-couple = { $registration } is partner in { $count ->
+    [one] koppeldossier { $couples }, waarvan de gezamenlijke aantekeningen
+   *[other] de koppeldossiers { $couples }, waarvan de gezamenlijke aantekeningen
+} ook over deze cliënt gaan, dus er is niets vernietigd
+hint-partner-in-couple = Vernietig eerst { $count ->
+    [one] het koppeldossier
+   *[other] elk koppeldossier
+}, als de belangen van de andere partner dat toelaten: kluis destroy { $couple } --reason REDEN
 error-editor-failed = de editor { $editor } is met een fout gestopt, dus er is niets opgeslagen
 hint-editor-failed = Stel EDITOR in op je editor, of geef de aantekening op met --file.
 error-no-private-temp = er is geen map in het werkgeheugen voor het bestand van de editor, en kluis zet de tekst van aantekeningen niet op schijf
@@ -477,10 +483,10 @@ error-already-imported = { $reference } is al eerder geïmporteerd; een ondertek
 error-consent-expired = toestemming { $reference } is niet meer geldig en is daarom niet geïmporteerd
 error-input-not-found = het bestand { $path } bestaat niet
 error-input-not-a-file = { $path } is een map, geen bestand
-error-input-no-permission = je hebt geen toestemming om { $path } te lezen
+error-input-no-permission = je hebt geen leesrechten voor { $path }
 hint-input-file = Controleer de bestandsnaam en de map; ls laat zien wat er staat.
 io-not-found = het bestand of een map in het pad bestaat niet
-io-permission-denied = geen toestemming
+io-permission-denied = geen toegang
 io-already-exists = het bestaat al
 io-not-a-directory = een deel van het pad is een bestand, geen map
 io-is-a-directory = het is een map, geen bestand
@@ -520,8 +526,21 @@ cli-destroy-yes = Niet vragen om het registratienummer te typen
 destroy-what-person = het dossier van { $name } ({ $registration })
 destroy-what-couple = het koppeldossier { $registration }
 destroy-summary = Dit vernietigt { $what }: { $notes ->
-    [one] één aantekening
+    [one] 1 aantekening
    *[other] { $notes } aantekeningen
+}, { $working ->
+    [one] 1 werkaantekening
+   *[other] { $working } werkaantekeningen
+}, { $attachments ->
+    [one] 1 bijlage
+   *[other] { $attachments } bijlagen
+} en { $consents ->
+    [one] 1 toestemming
+   *[other] { $consents } toestemmingen
+}, in { $files ->
+    [one] 1 bestand
+   *[other] { $files } bestanden
+}.
 }, { $attachments ->
     [one] één bijlage
    *[other] { $attachments } bijlagen
@@ -535,13 +554,23 @@ destroy-summary = Dit vernietigt { $what }: { $notes ->
 destroy-warning = Daarna kan niemand het nog lezen, jij ook niet, ook niet met de herstelsleutel. Het logboek bewaart alleen dat het bestond, wat eruit verstrekt is, en wanneer en waarom het vernietigd is. Kopieën elders (back-ups, oude kopieën van de kluismap) bewaren het totdat ook die verwijderd zijn.
 destroy-confirm = Typ het registratienummer { $registration } om het te vernietigen:
 destroy-done = { $registration } is vernietigd: { $files ->
-    [one] één bestand is
+    [one] 1 bestand is
    *[other] { $files } bestanden zijn
 } overschreven en verwijderd. Het logboek legt het vast in vermelding { $seq }.
+} overschreven en verwijderd. Het logboek legt het vast in vermelding { $seq }.
 destroy-backups = De volgende `kluis backup` naar elke opslag verwijdert de bestanden daar ook. Een opslag die oude versies van bestanden bewaart, houdt ze totdat de eigen bewaarregels van die opslag ze verwijderen.
-error-destroy-not-confirmed = het registratienummer is niet getypt, dus er is niets vernietigd
-hint-destroy-not-confirmed = Typ bij de vraag precies het registratienummer, of voeg in een script --yes toe.
 destroyed-dossier = { $registration } (vernietigd)
+error-destroy-no-terminal = er is geen terminal om het registratienummer in te typen, dus er is niets vernietigd
+hint-destroy-no-terminal = Voer de opdracht uit in een terminal, of voeg in een script --yes toe.
+error-destroy-mistyped = je typte “{ $typed }”, niet het registratienummer, dus er is niets vernietigd
+hint-destroy-mistyped = Typ het registratienummer precies zoals `kluis list` het toont.
+error-destroy-incomplete = { $registration } is in het logboek vernietigd, maar { $count ->
+    [one] 1 van de bestanden kon
+   *[other] { $count } van de bestanden konden
+} niet worden verwijderd: { $problem }
+hint-destroy-incomplete = Los de oorzaak op; de volgende wijziging van de kluis verwijdert de bestanden, `kluis check` noemt ze tot dan, en kluis leest ze nooit.
+error-dossier-destroyed = { $registration } is vernietigd op { $date }; de bestanden zijn weg
+hint-dossier-destroyed = `kluis list` toont vernietigde dossiers met de datum en de reden.
 list-destroyed = { $registration }: vernietigd op { $date }, { $reason }
 destroy-reason-client-request = op verzoek van de cliënt
 destroy-reason-retention-ended = de bewaartermijn was verstreken
@@ -565,7 +594,7 @@ check-invalid-statement = { $what } in { $whose } is ongeldig: { $reason }
 check-stray = het bestand { $file } is niet door kluis geschreven: geen vermelding in het logboek noemt het, en kluis leest het nooit; heb je het er niet zelf neergezet, dan heeft iemand anders dat gedaan
 check-leftover = { $file } is overgebleven van een onderbroken schrijfactie; je kunt het veilig verwijderen
 check-unlisted = { $file } is versleuteld voor de sleutels van deze kluis, maar geen vermelding in het logboek noemt het, dus kluis leest het nooit: een schrijfactie is onderbroken, of het is werk uit een andere kopie van de kluis
-check-not-yet-shredded = { $file } hoort bij een vernietigd dossier en is nog niet verwijderd, omdat het vernietigen is onderbroken; kluis leest het nooit, en de volgende wijziging verwijdert het
+check-not-yet-shredded = { $file } hoort bij een vernietigd dossier en is nog niet verwijderd, omdat het verwijderen is onderbroken of mislukt; kluis leest het nooit, en de volgende wijziging verwijdert het
 check-first-here = Deze computer had deze kluis nog niet eerder gecontroleerd; vanaf nu merkt hij het als de kluis wordt teruggezet.
 check-item-record = de sleutel of de gegevens (naam, registratienummer)
 check-item-note = aantekening { $number }
@@ -582,7 +611,7 @@ check-whose-registration = het dossier { $registration }
 check-whose-unnamed = een dossier aangemaakt op { $date } (de naam is onleesbaar)
 accept-restore-rolled-back = Deze computer heeft eerder vermelding { $seen } van deze kluis gecontroleerd; de kluis eindigt nu bij vermelding { $found }. Wat na vermelding { $found } is vastgelegd, staat niet in deze kopie.
 accept-restore-forked = Vermelding { $seq } van deze kluis wijkt af van de vermelding die deze computer eerder heeft gecontroleerd; de kluis eindigt nu bij vermelding { $found }. Werk dat in de andere kopie is vastgelegd, staat niet in deze.
-accept-restore-warning = Een toestemming die is ingetrokken nadat deze kopie is gemaakt, geldt weer als gegeven, en latere verstrekkingen staan niet in het logboek. Controleer de toestemmingen vóór de volgende export.
+accept-restore-warning = Een toestemming die is ingetrokken nadat deze kopie is gemaakt, geldt weer als gegeven, een dossier dat daarna is vernietigd, is terug en moet opnieuw worden vernietigd, en latere verstrekkingen staan niet in het logboek. Controleer de toestemmingen en `kluis list` vóór de volgende export.
 accept-restore-confirm = Deze toestand van de kluis aanvaarden en dat in het logboek vastleggen? [ja/nee]
 accept-restore-nothing = Deze kluis bouwt voort op de toestand die deze computer eerder heeft gecontroleerd; er valt niets te aanvaarden.
 accept-restore-done = Aanvaard. Het logboek legt dit vast in vermelding { $seq }.
@@ -602,7 +631,10 @@ log-items-in-couple = { $items } van het koppeldossier { $registration }
 log-item-overview = de gegevens van het dossier en de lijst van onderdelen
 log-item-paragraph = alinea { $paragraph } van aantekening { $note }
 log-item-attachment = bijlage { $number }
-log-item-unknown = een onderdeel dat niet meer in het dossier staat
+log-items-unknown = { $count ->
+    [one] een onderdeel dat niet meer in het dossier staat
+   *[other] { $count } onderdelen die niet meer in het dossier staan
+}
 log-document-intro = Dit overzicht toont elke keer dat uw dossier in het registratiesysteem van de praktijk is ingezien, en elke keer dat gegevens eruit zijn gedeeld, met wie en op grond van welke toestemming. Tijden zijn in Nederlandse tijd.
 log-document-made = Gemaakt op { $date } door kluis. Vingerafdruk van de sleutel van de counsellor: { $counsellor }
 log-written = Inzagelogboek geschreven naar { $path }.
@@ -676,8 +708,9 @@ remote-check-unlisted = { $count ->
    *[other] Er staan { $count } objecten die
 } geen logboekvermelding noemt, zoals een onderbroken back-up ze achterlaat; de volgende back-up maakt de back-up af.
 remote-check-removed-pending = { $count ->
-    [one] Er staat nog 1 bestand van een vernietigd dossier
-   *[other] Er staan nog { $count } bestanden van vernietigde dossiers
+    [one] Er staat nog 1 bestand van een vernietigd dossier op de externe opslag; de volgende `kluis backup` vanaf deze computer verwijdert het.
+   *[other] Er staan nog { $count } bestanden van vernietigde dossiers op de externe opslag; de volgende `kluis backup` vanaf deze computer verwijdert ze.
+}
 } op de externe opslag; de volgende `kluis backup` vanaf deze computer verwijdert ze.
 remote-finding-missing = het bestand { $file } ontbreekt op de externe opslag
 remote-finding-modified = het bestand { $file } op de externe opslag wijkt af van wat het logboek vastlegde

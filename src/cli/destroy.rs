@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal};
 
 use kluis::error::{Error, Result};
 use kluis::fl;
-use kluis::format::DestroyReason;
+use kluis::format::{DestroyReason, NoteKind};
 use kluis::model::{Access, Details};
 
 use super::args::{DestroyArgs, DestroyReasonArg};
@@ -23,11 +23,16 @@ pub fn destroy(context: &Context, args: DestroyArgs) -> Result<()> {
     let dossier = vault.find(&args.dossier)?;
     let id = dossier.id;
     let registration = dossier.details.registration().to_string();
-    if let Some(couple) = vault.couples_of(id).first() {
+    let couples: Vec<String> = vault
+        .couples_of(id)
+        .iter()
+        .map(|couple| couple.details.registration().to_string())
+        .collect();
+    if !couples.is_empty() {
         // Refused before the question, so nobody types a number in vain.
         return Err(Error::PartnerInCouple {
             registration,
-            couple: couple.details.registration().to_string(),
+            couples,
         });
     }
 
@@ -45,7 +50,16 @@ pub fn destroy(context: &Context, args: DestroyArgs) -> Result<()> {
         fl!(
             "destroy-summary",
             what = what,
-            notes = dossier.notes.len(),
+            notes = dossier
+                .notes
+                .iter()
+                .filter(|note| note.kind != NoteKind::WorkingNote)
+                .count(),
+            working = dossier
+                .notes
+                .iter()
+                .filter(|note| note.kind == NoteKind::WorkingNote)
+                .count(),
             attachments = dossier.attachments.len(),
             consents = dossier.consents.len(),
             files = files
@@ -54,11 +68,20 @@ pub fn destroy(context: &Context, args: DestroyArgs) -> Result<()> {
     eprintln!("{}", fl!("destroy-warning"));
 
     if !args.yes {
-        let typed = io::stdin().is_terminal()
-            && super::input::answer(&fl!("destroy-confirm", registration = registration.clone()))
-                .is_some_and(|answer| answer.trim() == registration);
-        if !typed {
-            return Err(Error::DestroyNotConfirmed);
+        if !io::stdin().is_terminal() {
+            return Err(Error::DestroyNotConfirmed { typed: None });
+        }
+        let question = fl!("destroy-confirm", registration = registration.clone());
+        let Some(typed) = super::input::answer(&question) else {
+            // Ctrl-D leaves the cursor after the question.
+            eprintln!();
+            return Err(Error::DestroyNotConfirmed { typed: None });
+        };
+        let typed = typed.trim();
+        if typed != registration {
+            return Err(Error::DestroyNotConfirmed {
+                typed: Some(printable(typed)),
+            });
         }
     }
 

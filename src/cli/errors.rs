@@ -315,14 +315,48 @@ pub fn describe(err: &Error) -> Report {
             ),
             Some(fl!("hint-registration-destroyed")),
         ),
-        Error::PartnerInCouple { registration, couple } => report(
+        Error::PartnerInCouple {
+            registration,
+            couples,
+        } => report(
             code::REFUSED,
             fl!(
                 "error-partner-in-couple",
                 registration = registration.clone(),
-                couple = couple.clone()
+                couples = couples.join(", "),
+                count = couples.len()
             ),
-            Some(fl!("hint-partner-in-couple", couple = couple.clone())),
+            Some(fl!(
+                "hint-partner-in-couple",
+                couple = couples.first().cloned().unwrap_or_default(),
+                count = couples.len()
+            )),
+        ),
+        Error::DestroyIncomplete {
+            registration,
+            left,
+            cause,
+        } => {
+            let cause: String = describe(cause).message;
+            report(
+                code::IO,
+                fl!(
+                    "error-destroy-incomplete",
+                    registration = registration.clone(),
+                    count = (*left),
+                    problem = cause
+                ),
+                Some(fl!("hint-destroy-incomplete")),
+            )
+        }
+        Error::DossierDestroyed { registration, date } => report(
+            code::NOT_FOUND,
+            fl!(
+                "error-dossier-destroyed",
+                registration = registration.clone(),
+                date = date.clone()
+            ),
+            Some(fl!("hint-dossier-destroyed")),
         ),
         Error::EditorFailed { editor } => report(
             code::INVALID_INPUT,
@@ -416,10 +450,15 @@ pub fn describe(err: &Error) -> Report {
             fl!("error-receipt-invalid"),
             Some(fl!("hint-receipt-invalid")),
         ),
-        Error::DestroyNotConfirmed => report(
+        Error::DestroyNotConfirmed { typed: None } => report(
             code::REFUSED,
-            fl!("error-destroy-not-confirmed"),
-            Some(fl!("hint-destroy-not-confirmed")),
+            fl!("error-destroy-no-terminal"),
+            Some(fl!("hint-destroy-no-terminal")),
+        ),
+        Error::DestroyNotConfirmed { typed: Some(typed) } => report(
+            code::REFUSED,
+            fl!("error-destroy-mistyped", typed = typed.clone()),
+            Some(fl!("hint-destroy-mistyped")),
         ),
         Error::RestoreNotAccepted => report(
             code::REFUSED,
@@ -612,7 +651,7 @@ fn remote_problem_report(problem: &RemoteProblem) -> (u8, String, String) {
             destroyed,
             first,
         } => (
-            code::NOT_FOUND,
+            code::REFUSED,
             fl!("remote-problem-destroyed-since", seq = seq, destroyed = destroyed),
             fl!("hint-remote-destroyed-since", first = first),
         ),

@@ -444,19 +444,24 @@ fn line(vault: &Vault, entry: &LogEntry) -> String {
 }
 
 fn items_text(items: &[ItemName]) -> String {
-    items
+    let mut named: Vec<String> = items
         .iter()
-        .map(|item| match item {
-            ItemName::Overview => fl!("log-item-overview"),
-            ItemName::Note(number) => fl!("check-item-note", number = number),
+        .filter_map(|item| match item {
+            ItemName::Overview => Some(fl!("log-item-overview")),
+            ItemName::Note(number) => Some(fl!("check-item-note", number = number)),
             ItemName::Paragraph(note, paragraph) => {
-                fl!("log-item-paragraph", note = note, paragraph = paragraph)
+                Some(fl!("log-item-paragraph", note = note, paragraph = paragraph))
             }
-            ItemName::Attachment(number) => fl!("log-item-attachment", number = number),
-            ItemName::Unknown => fl!("log-item-unknown"),
+            ItemName::Attachment(number) => Some(fl!("log-item-attachment", number = number)),
+            ItemName::Unknown => None,
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    // Items of a destroyed dossier are gone: one count says how many.
+    let unknown = items.iter().filter(|item| **item == ItemName::Unknown).count();
+    if unknown > 0 {
+        named.push(fl!("log-items-unknown", count = unknown));
+    }
+    named.join(", ")
 }
 
 /// Renders the log as a Markdown document for the client.

@@ -614,6 +614,20 @@ impl Vault {
                 return Ok(found);
             }
         }
+        let destroyed = self
+            .destroyed
+            .iter()
+            .filter_map(|destroyed| destroyed.destroyed.as_ref())
+            .find(|(_, record)| record.registration == reference);
+        if let Some((time, record)) = destroyed {
+            let date = jiff::Timestamp::from_second(*time)
+                .map(|instant| crate::consent::time::date_of(instant).to_string())
+                .unwrap_or_default();
+            return Err(Error::DossierDestroyed {
+                registration: record.registration.clone(),
+                date,
+            });
+        }
         Err(Error::DossierNotFound {
             reference: reference.to_string(),
         })
@@ -833,17 +847,32 @@ impl Vault {
     }
 
     /// Overwrites and deletes the files of removed objects that are still
-    /// in the vault. Returns how many there were.
-    pub(crate) fn shred_leftovers(&self) -> Result<usize> {
-        let mut ids: Vec<ObjectId> = self.removed.iter().copied().collect();
-        ids.sort();
+    /// in the vault, in journal order, so each dossier's key object goes
+    /// first. A file that fails does not stop the others. Returns how many
+    /// files were deleted, or how many are left with the first failure.
+    pub(crate) fn shred_leftovers(&self) -> std::result::Result<usize, (usize, Error)> {
         let mut shredded = 0;
-        for id in ids {
-            if crate::store::fsutil::shred(&self.store.object_path(id))? {
-                shredded += 1;
+        let mut left = 0;
+        let mut first_failure = None;
+        let removed = self
+            .journal
+            .entries
+            .iter()
+            .flat_map(|entry| entry.payload.removed.iter());
+        for id in removed {
+            match crate::store::fsutil::shred(&self.store.object_path(*id)) {
+                Ok(true) => shredded += 1,
+                Ok(false) => {}
+                Err(err) => {
+                    left += 1;
+                    first_failure.get_or_insert(err);
+                }
             }
         }
-        Ok(shredded)
+        match first_failure {
+            None => Ok(shredded),
+            Some(err) => Err((left, err)),
+        }
     }
 
     fn apply(&mut self, record: EventRecord) -> Result<()> {

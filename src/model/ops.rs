@@ -333,10 +333,15 @@ impl Vault {
     pub fn destroy(&mut self, dossier: DossierId, reason: DestroyReason) -> Result<DestroyRecord> {
         let target = self.dossier(dossier)?;
         let registration = target.details.registration().to_string();
-        if let Some(couple) = self.couples_of(dossier).first() {
+        let couples: Vec<String> = self
+            .couples_of(dossier)
+            .iter()
+            .map(|couple| couple.details.registration().to_string())
+            .collect();
+        if !couples.is_empty() {
             return Err(Error::PartnerInCouple {
                 registration,
-                couple: couple.details.registration().to_string(),
+                couples,
             });
         }
         let removed = self.owned.get(&dossier).cloned().unwrap_or_default();
@@ -347,7 +352,12 @@ impl Vault {
             user: super::current_user(),
         };
         self.commit_change(Vec::new(), removed, Event::DossierDestroyed(record.clone()))?;
-        self.shred_leftovers()?;
+        self.shred_leftovers()
+            .map_err(|(left, cause)| Error::DestroyIncomplete {
+                registration: record.registration.clone(),
+                left,
+                cause: Box::new(cause),
+            })?;
         Ok(record)
     }
 

@@ -983,3 +983,50 @@ impl Archive {
 pub fn mode(path: &Path) -> u32 {
     fs::metadata(path).expect("metadata").permissions().mode() & 0o777
 }
+
+/// Makes a file immune to deletion for as long as it lives: immutable
+/// (`chattr +i`, which the file system must support) when the tests run as
+/// root, whom permissions do not stop, or else in a folder without write
+/// permission, which also stops new files there.
+pub enum Undeletable {
+    Immutable(PathBuf),
+    ReadOnlyFolder(PathBuf),
+}
+
+impl Undeletable {
+    #[track_caller]
+    pub fn new(file: &Path) -> Self {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let as_root = fs::metadata(file).unwrap().uid() == 0;
+        if as_root {
+            let status = std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(file)
+                .status()
+                .expect("chattr runs");
+            assert!(status.success(), "chattr +i {} failed", file.display());
+            Undeletable::Immutable(file.to_path_buf())
+        } else {
+            let folder = file.parent().unwrap().to_path_buf();
+            fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
+            Undeletable::ReadOnlyFolder(folder)
+        }
+    }
+}
+
+impl Drop for Undeletable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        match self {
+            Undeletable::Immutable(file) => {
+                let _ = std::process::Command::new("chattr")
+                    .arg("-i")
+                    .arg(&*file)
+                    .status();
+            }
+            Undeletable::ReadOnlyFolder(folder) => {
+                let _ = fs::set_permissions(&*folder, fs::Permissions::from_mode(0o700));
+            }
+        }
+    }
+}
