@@ -2,6 +2,9 @@
 # Measures backups of a large vault to a local S3 server, for kluis, restic
 # and rclone, in one run on this machine. For each vault size and tool it
 # runs a full backup, adds one note to the vault, and runs the backup again.
+# Then it destroys one couple record (`kluis destroy`) and measures what
+# removes its files from the backup: `kluis backup`, `rclone sync`, and
+# `restic backup` followed by `restic forget --keep-last 1 --prune`.
 # Each backup row gives wall time, peak RSS, the requests by kind and the
 # bytes sent and received, as counted by bench/countproxy.py between the
 # tool and moto's S3 server. Prints a Markdown table at the end.
@@ -254,6 +257,15 @@ add_note() {
         || { echo "error: adding a note to $1 failed" >&2; cat "$work/add-note.log" >&2; exit 1; }
 }
 
+# Destroys the couple record K-2020-0001 in the vault $1 whose machine
+# memory is in $2 (not timed). Its notes are spread over the whole journal,
+# as a long counselling's are, so most packs of a kluis backup hold some.
+destroy_one() {
+    KLUIS_VAULT=$1 KLUIS_STATE_DIR=$2 "$kluis" destroy K-2020-0001 --reason retention-ended --yes \
+        >>"$work/destroy.log" 2>&1 \
+        || { echo "error: destroying a dossier in $1 failed" >&2; cat "$work/destroy.log" >&2; exit 1; }
+}
+
 run_restic() {
     local records=$1 vault=$2 state=$3 repo="s3:$endpoint/restic-$1"
     make_bucket "restic-$records"
@@ -262,6 +274,12 @@ run_restic() {
     measure restic "$records" full restic -r "$repo" -o s3.bucket-lookup=path backup "$vault"
     add_note "$vault" "$state"
     measure restic "$records" "after one note" restic -r "$repo" -o s3.bucket-lookup=path backup "$vault"
+    destroy_one "$vault" "$state"
+    # restic keeps deleted files in older snapshots until they are forgotten
+    # and their data pruned.
+    measure restic "$records" "after destroying a dossier" bash -c \
+        'restic -r "$1" -o s3.bucket-lookup=path backup "$2" && restic -r "$1" -o s3.bucket-lookup=path forget --keep-last 1 --prune' \
+        restic-destroy "$repo" "$vault"
 }
 
 run_rclone() {
@@ -270,6 +288,8 @@ run_rclone() {
     measure rclone "$records" full rclone --config /dev/null sync "$vault" "$remote"
     add_note "$vault" "$state"
     measure rclone "$records" "after one note" rclone --config /dev/null sync "$vault" "$remote"
+    destroy_one "$vault" "$state"
+    measure rclone "$records" "after destroying a dossier" rclone --config /dev/null sync "$vault" "$remote"
 }
 
 run_kluis() {
@@ -280,6 +300,10 @@ run_kluis() {
     measure kluis "$records" full "$kluis" backup "$remote"
     add_note "$vault" "$state"
     measure kluis "$records" "after one note" "$kluis" backup "$remote"
+    destroy_one "$vault" "$state"
+    measure kluis "$records" "after destroying a dossier" "$kluis" backup "$remote"
+    grep -h "destroyed dossiers were removed" "$work/kluis-$records-after-destroying-a-dossier.log" \
+        | sed "s/^/- kluis, $records records: /" >>"$notes" || true
     unset KLUIS_VAULT KLUIS_STATE_DIR
 }
 
