@@ -190,7 +190,8 @@ fn destroy_partner_after_couple_record() {
     vault.ok(&["destroy", sample::B, "--reason", "client-request", "--yes"]);
     let b_files = last_removed(&vault);
     let left = object_names(&vault);
-    assert!(couple_files.is_disjoint(&left) && b_files.is_disjoint(&left));
+    assert!(couple_files.is_disjoint(&left));
+    assert!(b_files.is_disjoint(&left));
     assert_eq!(left.len() + couple_files.len() + b_files.len(), files.len());
 
     // A's dossier, consent and log keep working.
@@ -280,7 +281,7 @@ fn destroy_in_dutch() {
         sample::B
     ));
     output.expect_stderr_line(
-        "De volgende `kluis backup` naar elke opslag verwijdert de bestanden daar ook. Een opslag die oude versies van bestanden bewaart, houdt ze totdat de eigen bewaarregels van die opslag ze verwijderen.",
+        "De volgende `kluis backup` naar elke externe opslag verwijdert de bestanden daar ook. Een externe opslag die oude versies van bestanden bewaart, houdt ze totdat de eigen bewaarregels van die opslag ze verwijderen.",
     );
     let list = vault.ok(&["list"]);
     assert!(

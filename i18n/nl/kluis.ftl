@@ -558,7 +558,7 @@ destroy-done = { $registration } is vernietigd: { $files ->
    *[other] { $files } bestanden zijn
 } overschreven en verwijderd. Het logboek legt het vast in vermelding { $seq }.
 } overschreven en verwijderd. Het logboek legt het vast in vermelding { $seq }.
-destroy-backups = De volgende `kluis backup` naar elke opslag verwijdert de bestanden daar ook. Een opslag die oude versies van bestanden bewaart, houdt ze totdat de eigen bewaarregels van die opslag ze verwijderen.
+destroy-backups = De volgende `kluis backup` naar elke externe opslag verwijdert de bestanden daar ook. Een externe opslag die oude versies van bestanden bewaart, houdt ze totdat de eigen bewaarregels van die opslag ze verwijderen.
 destroyed-dossier = { $registration } (vernietigd)
 error-destroy-no-terminal = er is geen terminal om het registratienummer in te typen, dus er is niets vernietigd
 hint-destroy-no-terminal = Voer de opdracht uit in een terminal, of voeg in een script --yes toe.

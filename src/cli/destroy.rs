@@ -29,7 +29,7 @@ pub fn destroy(context: &Context, args: DestroyArgs) -> Result<()> {
         .map(|couple| couple.details.registration().to_string())
         .collect();
     if !couples.is_empty() {
-        // Refused before the question, so nobody types a number in vain.
+        // Rejected before the question, so that no number is typed in vain.
         return Err(Error::PartnerInCouple {
             registration,
             couples,

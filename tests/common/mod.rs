@@ -984,9 +984,9 @@ pub fn mode(path: &Path) -> u32 {
     fs::metadata(path).expect("metadata").permissions().mode() & 0o777
 }
 
-/// Makes a file immune to deletion for as long as it lives: immutable
-/// (`chattr +i`, which the file system must support) when the tests run as
-/// root, whom permissions do not stop, or else in a folder without write
+/// Makes a file immune to deletion for as long as it lives. As root, whom
+/// permissions do not stop, the file is made immutable (`chattr +i`, which
+/// the file system must support). Otherwise its folder loses write
 /// permission, which also stops new files there.
 pub enum Undeletable {
     Immutable(PathBuf),
