@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 
 use crate::error::Result;
-use crate::format::{About, AccessAction, DestroyReason, DisclosureRecord, NoteBody, RecipientRecord};
+use crate::format::{
+    About, AccessAction, DestroyReason, DisclosureRecord, ItemDecisionRecord, NoteBody, RecipientRecord,
+};
 use crate::ids::{DossierId, ObjectId, TokenId};
 use crate::model::{Details, Dossier, Vault};
 
@@ -239,33 +241,13 @@ fn destroyed_disclosure(client: &Dossier, couple: DossierId, record: &Disclosure
             .iter()
             .any(|used| client.consents.iter().any(|own| own.token == *used))
     };
-    let mine: Vec<_> = record
+    let mine: Vec<&ItemDecisionRecord> = record
         .items
         .iter()
         .filter(|item| item.item.starts_with(&prefix))
         .filter(|item| to_client || under_client_consent(&item.consents))
         .collect();
-    if mine.is_empty() {
-        return None;
-    }
-    let disclosed: Vec<_> = mine
-        .iter()
-        .filter(|item| item.allowed && record.written)
-        .collect();
-    let mut consents: Vec<TokenId> = disclosed
-        .iter()
-        .flat_map(|item| item.consents.iter().copied())
-        .collect();
-    consents.sort_by_key(|id| id.0);
-    consents.dedup();
-    Some(LogEvent::Disclosure {
-        recipient: record.recipient.clone(),
-        disclosed: vec![ItemName::Unknown; disclosed.len()],
-        withheld: mine.len() - disclosed.len(),
-        consents,
-        written: record.written,
-        encrypted_to: record.encrypted_to.clone(),
-    })
+    disclosure_event(record, &mine, |_| ItemName::Unknown)
 }
 
 /// Returns the part of a disclosure that concerns `dossier`'s items about
@@ -276,11 +258,21 @@ fn disclosure_about(
     about_client: &dyn Fn(&str) -> bool,
 ) -> Option<LogEvent> {
     let prefix = format!("{}/", dossier.id);
-    let mine: Vec<_> = record
+    let mine: Vec<&ItemDecisionRecord> = record
         .items
         .iter()
         .filter(|item| item.item.starts_with(&prefix) && about_client(&item.item))
         .collect();
+    disclosure_event(record, &mine, |item| name_item(dossier, item))
+}
+
+/// Builds the log line of a disclosure from the client's items in it, named
+/// by `name`, or returns `None` when the disclosure had none of them.
+fn disclosure_event(
+    record: &DisclosureRecord,
+    mine: &[&ItemDecisionRecord],
+    name: impl Fn(&str) -> ItemName,
+) -> Option<LogEvent> {
     if mine.is_empty() {
         return None;
     }
@@ -296,10 +288,7 @@ fn disclosure_about(
     consents.dedup();
     Some(LogEvent::Disclosure {
         recipient: record.recipient.clone(),
-        disclosed: disclosed
-            .iter()
-            .map(|item| name_item(dossier, &item.item))
-            .collect(),
+        disclosed: disclosed.iter().map(|item| name(&item.item)).collect(),
         withheld: mine.len() - disclosed.len(),
         consents,
         written: record.written,

@@ -23,18 +23,8 @@ pub fn destroy(context: &Context, args: DestroyArgs) -> Result<()> {
     let dossier = vault.find(&args.dossier)?;
     let id = dossier.id;
     let registration = dossier.details.registration().to_string();
-    let couples: Vec<String> = vault
-        .couples_of(id)
-        .iter()
-        .map(|couple| couple.details.registration().to_string())
-        .collect();
-    if !couples.is_empty() {
-        // Rejected before the question, so that no number is typed in vain.
-        return Err(Error::PartnerInCouple {
-            registration,
-            couples,
-        });
-    }
+    // Checked before the question, so that no number is typed in vain.
+    vault.ensure_destroyable(id)?;
 
     let files = vault.files_of(id);
     let what = match &dossier.details {

@@ -114,8 +114,8 @@ impl Dossier {
 #[derive(Debug, Clone)]
 pub struct DestroyedDossier {
     pub id: DossierId,
-    /// When it was destroyed, and the record of why; `None` only while the
-    /// journal is replayed up to its destruction.
+    /// When it was destroyed, and the record of why. It is `None` only while
+    /// the journal is replayed up to the destruction.
     pub destroyed: Option<(i64, DestroyRecord)>,
 }
 
@@ -685,8 +685,8 @@ impl Vault {
         self.commit_change(objects, Vec::new(), event)
     }
 
-    /// [`Vault::commit`] for a change that also removes `removed`; the
-    /// caller deletes their files afterwards.
+    /// Commits like [`Vault::commit`] a change that also removes `removed`.
+    /// The caller deletes their files afterwards.
     fn commit_change(&mut self, objects: Vec<ObjectRef>, removed: Vec<ObjectId>, event: Event) -> Result<()> {
         assert!(self.lock.is_some(), "changes need the writer's lock");
         let time = jiff::Timestamp::now().as_second();
@@ -848,10 +848,9 @@ impl Vault {
 
     /// Overwrites and deletes the files of removed objects that are still
     /// in the vault, in journal order, so each dossier's key object goes
-    /// first. A file that fails does not stop the others. Returns how many
-    /// files were deleted, or how many are left with the first failure.
-    pub(crate) fn shred_leftovers(&self) -> std::result::Result<usize, (usize, Error)> {
-        let mut shredded = 0;
+    /// first. A file that fails does not stop the others. On failure,
+    /// returns how many files are left, with the first error.
+    pub(crate) fn shred_leftovers(&self) -> std::result::Result<(), (usize, Error)> {
         let mut left = 0;
         let mut first_failure = None;
         let removed = self
@@ -860,17 +859,13 @@ impl Vault {
             .iter()
             .flat_map(|entry| entry.payload.removed.iter());
         for id in removed {
-            match crate::store::fsutil::shred(&self.store.object_path(*id)) {
-                Ok(true) => shredded += 1,
-                Ok(false) => {}
-                Err(err) => {
-                    left += 1;
-                    first_failure.get_or_insert(err);
-                }
+            if let Err(err) = crate::store::fsutil::shred(&self.store.object_path(*id)) {
+                left += 1;
+                first_failure.get_or_insert(err);
             }
         }
         match first_failure {
-            None => Ok(shredded),
+            None => Ok(()),
             Some(err) => Err((left, err)),
         }
     }
@@ -1353,7 +1348,7 @@ mod tests {
             vault.destroy(a, DestroyReason::ClientRequest),
             Err(Error::PartnerInCouple { .. })
         ));
-        // Written past the writer's refusal, the reader refuses it.
+        // Written past the writer's check, the reader rejects it.
         let removed = vault.owned[&a].clone();
         vault
             .commit_change(Vec::new(), removed, destroy_record(a))

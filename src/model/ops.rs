@@ -331,19 +331,8 @@ impl Vault {
     /// Once the entry is written, the destruction is final. If deleting a
     /// file fails, the error names it, and the next change deletes it.
     pub fn destroy(&mut self, dossier: DossierId, reason: DestroyReason) -> Result<DestroyRecord> {
-        let target = self.dossier(dossier)?;
-        let registration = target.details.registration().to_string();
-        let couples: Vec<String> = self
-            .couples_of(dossier)
-            .iter()
-            .map(|couple| couple.details.registration().to_string())
-            .collect();
-        if !couples.is_empty() {
-            return Err(Error::PartnerInCouple {
-                registration,
-                couples,
-            });
-        }
+        self.ensure_destroyable(dossier)?;
+        let registration = self.dossier(dossier)?.details.registration().to_string();
         let removed = self.owned.get(&dossier).cloned().unwrap_or_default();
         let record = DestroyRecord {
             dossier,
@@ -359,6 +348,24 @@ impl Vault {
                 cause: Box::new(cause),
             })?;
         Ok(record)
+    }
+
+    /// Fails when the dossier cannot be destroyed: a person who is a partner
+    /// in a couple record that still exists, whose joint notes are about
+    /// them too.
+    pub fn ensure_destroyable(&self, dossier: DossierId) -> Result<()> {
+        let couples: Vec<String> = self
+            .couples_of(dossier)
+            .iter()
+            .map(|couple| couple.details.registration().to_string())
+            .collect();
+        if couples.is_empty() {
+            return Ok(());
+        }
+        Err(Error::PartnerInCouple {
+            registration: self.dossier(dossier)?.details.registration().to_string(),
+            couples,
+        })
     }
 
     /// Journals one disclosure decision.

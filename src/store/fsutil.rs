@@ -46,15 +46,15 @@ pub fn sync_dir(path: &Path) -> Result<()> {
 }
 
 /// Overwrites the file at `path` with zeros, flushes that to disk, deletes
-/// the file and flushes its folder. Returns false when there was no file.
+/// the file and flushes its folder. A missing file is not an error.
 ///
 /// On a copy-on-write file system or a flash disk the old blocks may
 /// survive the overwrite. A dossier's objects become unreadable because
 /// every copy of its key object is deleted.
-pub fn shred(path: &Path) -> Result<bool> {
+pub fn shred(path: &Path) -> Result<()> {
     let mut file = match fs::OpenOptions::new().write(true).open(path) {
         Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(err) => return Err(Error::io(IoAction::Removing, path, err)),
     };
     let length = file
@@ -76,7 +76,7 @@ pub fn shred(path: &Path) -> Result<bool> {
     if let Some(folder) = path.parent() {
         sync_dir(folder)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// A file being written atomically; nothing appears at the destination until
