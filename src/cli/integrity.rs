@@ -456,7 +456,7 @@ fn items_text(items: &[ItemName]) -> String {
             ItemName::Unknown => None,
         })
         .collect();
-    // Items of a destroyed dossier are gone: one count says how many.
+    // The items of a destroyed dossier are gone, so one count replaces them.
     let unknown = items.iter().filter(|item| **item == ItemName::Unknown).count();
     if unknown > 0 {
         named.push(fl!("log-items-unknown", count = unknown));
